@@ -1,0 +1,231 @@
+/* cli.c - ss-compatible options and the state filter words, parsed into a
+ * cli_opts context; the --help and --version texts. */
+#include "config.h"
+
+#include "cli.h"
+#include "filter/state.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <string.h>
+
+enum cli_long_only {
+	OPT_BACKEND = 0x100,
+	OPT_RECORD,
+	OPT_REPLAY,
+};
+
+static const struct option cli_long_opts[] = {
+	{ "tcp", no_argument, NULL, 't' },
+	{ "udp", no_argument, NULL, 'u' },
+	{ "unix", no_argument, NULL, 'x' },
+	{ "ipv4", no_argument, NULL, '4' },
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "listening", no_argument, NULL, 'l' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "numeric", no_argument, NULL, 'n' },
+	{ "resolve", no_argument, NULL, 'r' },
+	{ "no-header", no_argument, NULL, 'H' },
+	{ "backend", required_argument, NULL, OPT_BACKEND },
+	{ "record", required_argument, NULL, OPT_RECORD },
+	{ "replay", required_argument, NULL, OPT_REPLAY },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, 'V' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static const char cli_short_opts[] = "+:tux46lanrHhV";
+
+static int cli_backend(const char *s, enum collect_backend *b,
+		       struct sc_err *err)
+{
+	if (strcmp(s, "auto") == 0)
+		*b = COLLECT_BACKEND_AUTO;
+	else if (strcmp(s, "netlink") == 0)
+		*b = COLLECT_BACKEND_NETLINK;
+	else if (strcmp(s, "proc") == 0)
+		*b = COLLECT_BACKEND_PROC;
+	else
+		return sc_err_set(err, EINVAL,
+				  "invalid --backend '%s' (expected auto, "
+				  "netlink or proc)",
+				  s);
+	return 0;
+}
+
+/* The words after the options: `state NAME...` and `exclude NAME...`. */
+static int cli_words(int argc, char **argv, int i, struct cli_opts *o,
+		     struct sc_err *err)
+{
+	int state_set = 0;
+
+	while (i < argc) {
+		const char *kw = argv[i];
+		int exclude;
+		int names = 0;
+
+		if (strcmp(kw, "state") == 0)
+			exclude = 0;
+		else if (strcmp(kw, "exclude") == 0 || strcmp(kw, "excl") == 0)
+			exclude = 1;
+		else
+			return sc_err_set(err, EINVAL,
+					  "unexpected argument '%s' (expected "
+					  "'state' or 'exclude')",
+					  kw);
+		i++;
+		if (!state_set) {
+			o->query.states = exclude ? STATE_SET_ALL : 0;
+			state_set = 1;
+		}
+		while (i < argc && strcmp(argv[i], "state") != 0 &&
+		       strcmp(argv[i], "exclude") != 0 &&
+		       strcmp(argv[i], "excl") != 0) {
+			unsigned set = state_lookup(argv[i]);
+			if (set == 0)
+				return sc_err_set(err, EINVAL,
+						  "unknown state '%s'",
+						  argv[i]);
+			if (exclude)
+				o->query.states &= ~set;
+			else
+				o->query.states |= set;
+			names++;
+			i++;
+		}
+		if (names == 0)
+			return sc_err_set(err, EINVAL,
+					  "'%s' needs a state name", kw);
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
+{
+	unsigned netids = 0, families = 0;
+	int all = 0, listening = 0;
+	int c;
+
+	memset(o, 0, sizeof(*o));
+	o->backend = COLLECT_BACKEND_AUTO;
+	optind = 0; /* full reset: cli_parse may run more than once */
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, cli_short_opts, cli_long_opts,
+				NULL)) != -1) {
+		switch (c) {
+		case 't': netids |= SOCK_NETID_BIT(SOCK_NETID_TCP); break;
+		case 'u': netids |= SOCK_NETID_BIT(SOCK_NETID_UDP); break;
+		case 'x': netids |= SOCK_NETIDS_UNIX; break;
+		case '4': families |= COLLECT_AF_INET; break;
+		case '6': families |= COLLECT_AF_INET6; break;
+		case 'l': listening = 1; break;
+		case 'a': all = 1; break;
+		case 'n': o->numeric = 1; break;
+		case 'r': o->resolve = 1; break;
+		case 'H': o->no_header = 1; break;
+		case 'h': o->action = CLI_HELP; return 0;
+		case 'V': o->action = CLI_VERSION; return 0;
+		case OPT_BACKEND:
+			if (cli_backend(optarg, &o->backend, err) < 0)
+				return -1;
+			break;
+		case OPT_RECORD: o->record_path = optarg; break;
+		case OPT_REPLAY: o->replay_path = optarg; break;
+		case ':':
+			if (optopt != 0)
+				return sc_err_set(err, EINVAL,
+						  "option '-%c' requires an "
+						  "argument",
+						  optopt);
+			return sc_err_set(err, EINVAL,
+					  "option '%s' requires an argument",
+					  argv[optind - 1]);
+		case '?':
+		default:
+			if (optopt != 0)
+				return sc_err_set(err, EINVAL,
+						  "invalid option -- '%c'",
+						  optopt);
+			return sc_err_set(err, EINVAL,
+					  "unrecognized option '%s'",
+					  argv[optind - 1]);
+		}
+	}
+	if (o->record_path != NULL && o->replay_path != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--record and --replay cannot be combined");
+	if (o->replay_path != NULL && o->backend == COLLECT_BACKEND_PROC)
+		return sc_err_set(err, EINVAL,
+				  "--replay reads netlink answers; it cannot "
+				  "be combined with --backend=proc");
+	if (o->record_path != NULL && o->backend == COLLECT_BACKEND_PROC)
+		return sc_err_set(err, EINVAL,
+				  "--record saves netlink answers; it cannot "
+				  "be combined with --backend=proc");
+
+	/* -4/-6 alone mean the inet tables, as in ss. */
+	if (netids == 0)
+		netids = families ? SOCK_NETIDS_INET : SOCK_NETIDS_ALL;
+	if (families == 0)
+		families = COLLECT_AF_INET | COLLECT_AF_INET6;
+	o->query.netids = netids;
+	o->query.families = families;
+	if (all)
+		o->query.states = STATE_SET_ALL;
+	else if (listening)
+		o->query.states = STATE_SET_LISTENING;
+	else
+		o->query.states = STATE_SET_DEFAULT;
+	return cli_words(argc, argv, optind, o, err);
+}
+
+void cli_usage(struct obuf *out)
+{
+	obuf_puts(out,
+"Usage: sockscope [OPTION]... [state STATE...]... [exclude STATE...]...\n"
+"List TCP, UDP and Unix domain sockets from the kernel, as ss(8) does.\n"
+"\n"
+"Socket selection:\n"
+"  -t, --tcp            TCP sockets\n"
+"  -u, --udp            UDP sockets\n"
+"  -x, --unix           Unix domain sockets (stream, dgram, seqpacket)\n"
+"  -4, --ipv4           only IPv4 (TCP and UDP)\n"
+"  -6, --ipv6           only IPv6 (TCP and UDP)\n"
+"  -l, --listening      only listening sockets (and unconnected ones)\n"
+"  -a, --all            sockets in every state\n"
+"\n"
+"Output:\n"
+"  -n, --numeric        do not resolve service names\n"
+"  -r, --resolve        resolve host names\n"
+"  -H, --no-header      suppress the header line\n"
+"\n"
+"Data source:\n"
+"      --backend=KIND   auto (sock_diag, /proc/net where it is missing),\n"
+"                       netlink or proc\n"
+"      --record=FILE    save the kernel's raw netlink answers to FILE\n"
+"      --replay=FILE    read netlink answers from FILE, not the kernel\n"
+"\n"
+"  -h, --help           show this help and exit\n"
+"  -V, --version        show version information and exit\n"
+"\n"
+"STATE: established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,\n"
+"  time-wait, closed, close-wait, last-ack, listening, closing, or a\n"
+"  group: all, connected, synchronized, bucket, big.\n"
+"Without -a or -l, listening, unconnected, TIME-WAIT and SYN-RECV\n"
+"sockets are left out, as in ss.\n"
+"\n"
+"Exit status: 0 success, 1 failure, 2 usage error, 3 listing incomplete.\n"
+"Full documentation: sockscope(8).\n");
+}
+
+void cli_version(struct obuf *out)
+{
+	obuf_puts(out,
+		  PACKAGE_NAME " " PACKAGE_VERSION "\n"
+		  "Copyright (C) 2026 the sockscope authors.\n"
+		  "License GPLv2+: GNU GPL version 2 or later "
+		  "<https://gnu.org/licenses/gpl.html>.\n"
+		  "This is free software: you are free to change and "
+		  "redistribute it.\n"
+		  "There is NO WARRANTY, to the extent permitted by law.\n");
+}

@@ -1,0 +1,42 @@
+/* cli.h - the command line: ss-compatible options and the state filter
+ * words, parsed into a context; usage and version text. */
+#ifndef SOCKSCOPE_CLI_H
+#define SOCKSCOPE_CLI_H
+
+#include "collect/collect.h"
+#include "util/err.h"
+#include "util/obuf.h"
+
+/* Exit statuses (documented in sockscope(8)). */
+enum sc_exit {
+	SC_EXIT_OK = 0,
+	SC_EXIT_FAILURE = 1,    /* the kernel or the output failed */
+	SC_EXIT_USAGE = 2,      /* bad option, state name or argument */
+	SC_EXIT_INCOMPLETE = 3, /* listed, but a dump stayed inconsistent */
+};
+
+enum cli_action {
+	CLI_LIST = 0,
+	CLI_HELP,
+	CLI_VERSION,
+};
+
+struct cli_opts {
+	enum cli_action action;
+	struct collect_query query;
+	int numeric;
+	int resolve;
+	int no_header;
+	enum collect_backend backend;
+	const char *record_path;
+	const char *replay_path;
+};
+
+/* Parse argv. Returns 0, or -1 with err holding one line that names what
+ * is wrong (the caller adds the usage hint and exits SC_EXIT_USAGE). */
+int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err);
+
+void cli_usage(struct obuf *out);
+void cli_version(struct obuf *out);
+
+#endif

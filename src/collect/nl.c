@@ -1,0 +1,223 @@
+/* nl.c - sock_diag socket wrapper and message walk (libmnl). */
+#include "config.h"
+
+#include "collect/nl.h"
+
+#include <errno.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <libmnl/libmnl.h>
+#include <linux/sock_diag.h>
+
+#ifndef NETLINK_EXT_ACK
+#define NETLINK_EXT_ACK 11
+#endif
+#ifndef NETLINK_CAP_ACK
+#define NETLINK_CAP_ACK 10
+#endif
+
+int nl_open(struct nl_sock *s, struct sc_err *err)
+{
+	int one = 1;
+
+	s->mnl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
+	if (s->mnl == NULL)
+		return sc_err_set(err, errno,
+				  "cannot open sock_diag netlink socket: %s",
+				  strerror(errno));
+	if (mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
+		int e = errno;
+		mnl_socket_close(s->mnl);
+		s->mnl = NULL;
+		return sc_err_set(err, e, "cannot bind netlink socket: %s",
+				  strerror(e));
+	}
+	/* Both are best effort: older kernels answer without them. */
+	(void)mnl_socket_setsockopt(s->mnl, NETLINK_EXT_ACK, &one, sizeof(one));
+	(void)mnl_socket_setsockopt(s->mnl, NETLINK_CAP_ACK, &one, sizeof(one));
+	s->portid = mnl_socket_get_portid(s->mnl);
+	s->seq = 0;
+	return 0;
+}
+
+void nl_close(struct nl_sock *s)
+{
+	if (s->mnl != NULL)
+		mnl_socket_close(s->mnl);
+	s->mnl = NULL;
+}
+
+int nl_send(struct nl_sock *s, struct nlmsghdr *req, struct sc_err *err)
+{
+	req->nlmsg_seq = ++s->seq;
+	if (mnl_socket_sendto(s->mnl, req, req->nlmsg_len) < 0)
+		return sc_err_set(err, errno,
+				  "cannot send sock_diag request: %s",
+				  strerror(errno));
+	return 0;
+}
+
+ssize_t nl_recv(struct nl_sock *s, void *buf, size_t cap, struct sc_err *err)
+{
+	struct sockaddr_nl addr;
+	struct iovec iov = { .iov_base = buf, .iov_len = cap };
+	struct msghdr msg = {
+		.msg_name = &addr,
+		.msg_namelen = sizeof(addr),
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	ssize_t n;
+
+	do {
+		n = recvmsg(mnl_socket_get_fd(s->mnl), &msg, 0);
+	} while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return sc_err_set(err, errno,
+				  "cannot read sock_diag answer: %s",
+				  strerror(errno));
+	if (msg.msg_flags & MSG_TRUNC)
+		return sc_err_set(err, EMSGSIZE,
+				  "sock_diag answer larger than %zu bytes",
+				  cap);
+	if (addr.nl_pid != 0) /* not from the kernel: ignore it */
+		return 0;
+	return n;
+}
+
+static int nl_extack_attr_cb(const struct nlattr *attr, void *data)
+{
+	const struct nlattr **tb = data;
+	uint16_t type = mnl_attr_get_type(attr);
+
+	if (mnl_attr_type_valid(attr, NLMSGERR_ATTR_MAX) < 0)
+		return MNL_CB_OK;
+	if (type == NLMSGERR_ATTR_MSG &&
+	    mnl_attr_validate(attr, MNL_TYPE_NUL_STRING) < 0)
+		return MNL_CB_OK;
+	tb[type] = attr;
+	return MNL_CB_OK;
+}
+
+/* Copy the extended ACK text that follows an error or DONE payload. */
+static void nl_extack(const struct nlmsghdr *nlh, unsigned offset,
+		      struct nl_walk *w)
+{
+	const struct nlattr *tb[NLMSGERR_ATTR_MAX + 1] = { 0 };
+
+	if (!(nlh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (offset > nlh->nlmsg_len - NLMSG_HDRLEN)
+		return;
+	if (mnl_attr_parse(nlh, offset, nl_extack_attr_cb, tb) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG] != NULL) {
+		const char *m = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
+		size_t n = strnlen(m, mnl_attr_get_payload_len(
+					      tb[NLMSGERR_ATTR_MSG]));
+		if (n >= sizeof(w->extack))
+			n = sizeof(w->extack) - 1;
+		memcpy(w->extack, m, n);
+		w->extack[n] = '\0';
+	}
+}
+
+static enum nl_walk_status nl_walk_error(const struct nlmsghdr *nlh,
+					 struct nl_walk *w)
+{
+	const struct nlmsgerr *e = mnl_nlmsg_get_payload(nlh);
+	unsigned offset;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*e))) {
+		w->malformed++;
+		w->kernel_errno = EBADMSG;
+		return NL_WALK_ERROR;
+	}
+	/* The kernel sends -errno; a positive value is taken as is. */
+	w->kernel_errno = e->error < 0 ? -e->error : e->error;
+	if (w->kernel_errno == 0)
+		return NL_WALK_DONE; /* a plain ACK */
+	offset = sizeof(*e);
+	if (!(nlh->nlmsg_flags & NLM_F_CAPPED)) {
+		/* The original request is echoed; the TLVs follow it. */
+		if (e->msg.nlmsg_len < NLMSG_HDRLEN ||
+		    e->msg.nlmsg_len > nlh->nlmsg_len)
+			return NL_WALK_ERROR;
+		offset += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	}
+	nl_extack(nlh, MNL_ALIGN(offset), w);
+	return NL_WALK_ERROR;
+}
+
+static enum nl_walk_status nl_walk_done(const struct nlmsghdr *nlh,
+					struct nl_walk *w)
+{
+	int code;
+
+	if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+		w->interrupted = 1;
+	if (mnl_nlmsg_get_payload_len(nlh) < sizeof(int))
+		return NL_WALK_DONE;
+	memcpy(&code, mnl_nlmsg_get_payload(nlh), sizeof(code));
+	if (code == 0)
+		return NL_WALK_DONE;
+	w->kernel_errno = code < 0 ? -code : code;
+	nl_extack(nlh, MNL_ALIGN(sizeof(int)), w);
+	return NL_WALK_ERROR;
+}
+
+enum nl_walk_status nl_walk_chunk(const void *buf, size_t len,
+				  struct nl_walk *w, nl_msg_cb cb, void *ud)
+{
+	const struct nlmsghdr *nlh = buf;
+	int remain;
+
+	if (len > (size_t)INT32_MAX) {
+		w->malformed++;
+		return NL_WALK_MORE;
+	}
+	remain = (int)len;
+	while (remain > 0) {
+		if (!mnl_nlmsg_ok(nlh, remain)) {
+			/* A short header or a length past the buffer: there
+			 * is no way to find the next message. */
+			w->malformed++;
+			return NL_WALK_MORE;
+		}
+		if ((w->seq != 0 && nlh->nlmsg_seq != w->seq) ||
+		    (w->portid != 0 && nlh->nlmsg_pid != w->portid)) {
+			nlh = mnl_nlmsg_next(nlh, &remain);
+			continue; /* an answer to another request */
+		}
+		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+			w->interrupted = 1;
+		switch (nlh->nlmsg_type) {
+		case NLMSG_NOOP:
+			break;
+		case NLMSG_DONE:
+			return nl_walk_done(nlh, w);
+		case NLMSG_ERROR:
+			return nl_walk_error(nlh, w);
+		case NLMSG_OVERRUN:
+			w->kernel_errno = ENOBUFS;
+			return NL_WALK_ERROR;
+		default:
+			if (nlh->nlmsg_type < NLMSG_MIN_TYPE) {
+				w->malformed++;
+				break;
+			}
+			w->messages++;
+			if (cb != NULL) {
+				int r = cb(nlh, ud);
+				if (r < 0) {
+					w->cb_ret = r;
+					return NL_WALK_STOP;
+				}
+			}
+			break;
+		}
+		nlh = mnl_nlmsg_next(nlh, &remain);
+	}
+	return NL_WALK_MORE;
+}

@@ -1,0 +1,218 @@
+#!/bin/bash
+# docs.sh - the shipped documentation stays in step with the program: the
+# man page lints clean, and it and the bash completion know every option.
+#
+# Environment (set by make check): SOCKSCOPE, the binary; top_srcdir.
+# Exit: 0 pass, 1 fail, 77 skip (nothing could be checked), 99 hard error.
+
+# make check runs this with $(SHELL); the checks below need bash.
+if [ -z "${BASH_VERSION:-}" ]; then
+	exec bash "$0" "$@"
+fi
+
+set -u
+
+: "${top_srcdir:=$(cd "$(dirname "$0")/../.." && pwd)}"
+page=$top_srcdir/man/sockscope.8
+comp=$top_srcdir/completions/sockscope
+bash_completion=/usr/share/bash-completion/bash_completion
+
+if [ -z "${SOCKSCOPE:-}" ] || [ ! -x "$SOCKSCOPE" ]; then
+	echo "docs.sh: SOCKSCOPE must name the sockscope binary" >&2
+	exit 99
+fi
+for f in "$page" "$comp"; do
+	if [ ! -r "$f" ]; then
+		echo "docs.sh: cannot read $f" >&2
+		exit 99
+	fi
+done
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/sockscope-docs.XXXXXX") || exit 99
+trap 'rm -rf "$tmp"' EXIT
+
+failed=0
+ran=0
+
+fail()
+{
+	echo "FAIL: $*"
+	failed=1
+}
+
+skip()
+{
+	echo "SKIP: $*"
+}
+
+# ---- the man page lints clean ---------------------------------------------
+if command -v mandoc >/dev/null 2>&1; then
+	ran=$((ran + 1))
+	mandoc -Tlint -Wwarning "$page" >"$tmp/lint" 2>&1
+	if [ -s "$tmp/lint" ]; then
+		fail "mandoc -Tlint -Wwarning $page:"
+		cat "$tmp/lint"
+	else
+		echo "ok: mandoc -Tlint -Wwarning"
+	fi
+else
+	skip "mandoc is not installed: no lint of the man page"
+fi
+
+if command -v man >/dev/null 2>&1; then
+	ran=$((ran + 1))
+	LC_ALL=C.UTF-8 MANROFFSEQ='' MANWIDTH=80 \
+		man --warnings -E UTF-8 -l "$page" >/dev/null 2>"$tmp/man.err"
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ -s "$tmp/man.err" ]; then
+		fail "man --warnings -l $page (exit $rc):"
+		cat "$tmp/man.err"
+	else
+		echo "ok: man --warnings"
+	fi
+else
+	skip "man is not installed: no groff warnings check"
+fi
+
+# ---- every option in --help is documented and completed -------------------
+if ! "$SOCKSCOPE" --help >"$tmp/help" 2>"$tmp/help.err"; then
+	echo "docs.sh: $SOCKSCOPE --help failed:" >&2
+	cat "$tmp/help.err" >&2
+	exit 99
+fi
+longs=$(grep -oE -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u)
+shorts=$(grep -oE -- '(^|[ ,[(])-[a-zA-Z0-9]([^a-zA-Z0-9-]|$)' "$tmp/help" |
+	grep -oE -- '-[a-zA-Z0-9]' | sort -u)
+if [ -z "$longs" ] || [ -z "$shorts" ]; then
+	fail "found no options in $SOCKSCOPE --help"
+fi
+
+# The man page as a reader sees it: the source spells --tcp as "Fl -tcp".
+# The sed drops overstriking (bold), without needing col(1).
+rendered=$tmp/page.txt
+if command -v mandoc >/dev/null 2>&1; then
+	mandoc -Tascii "$page" | sed 's/.\x08//g' >"$rendered"
+elif command -v man >/dev/null 2>&1; then
+	LC_ALL=C MANWIDTH=80 man -l "$page" 2>/dev/null |
+		sed 's/.\x08//g' >"$rendered"
+else
+	rendered=
+	skip "neither mandoc nor man is installed: options not checked in the man page"
+fi
+
+# has_opt FILE OPTION: OPTION occurs in FILE as a whole word.
+has_opt()
+{
+	grep -qE -- "(^|[^a-zA-Z0-9-])$2([^a-zA-Z0-9-]|\$)" "$1"
+}
+
+ran=$((ran + 1))
+missing=0
+for opt in $longs $shorts; do
+	if [ -n "$rendered" ] && ! has_opt "$rendered" "$opt"; then
+		fail "$opt is in --help but not in man/sockscope.8"
+		missing=1
+	fi
+	if ! has_opt "$comp" "$opt"; then
+		fail "$opt is in --help but not in completions/sockscope"
+		missing=1
+	fi
+done
+[ "$missing" -eq 0 ] && echo "ok: every option in --help is in the man page and the completion"
+
+# ---- the completion completes ----------------------------------------------
+# Runs in a child bash: bash_completion changes shell options and defines
+# hundreds of functions. Each case gives the command line as typed and the
+# words bash would split it into (COMP_WORDBREAKS makes "=" a word).
+complete_cases()
+{
+	# shellcheck disable=SC1090
+	source "$bash_completion" >/dev/null 2>&1 || return 1
+	# shellcheck disable=SC1090
+	source "$comp" || return 1
+	# compopt only works while bash itself is completing.
+	compopt() { :; }
+
+	comp()
+	{
+		local line=$1
+		shift
+		COMP_LINE=$line
+		COMP_POINT=${#line}
+		COMP_WORDS=("$@")
+		COMP_CWORD=$(($# - 1))
+		COMPREPLY=()
+		_sockscope sockscope "${COMP_WORDS[COMP_CWORD]}" \
+			"${COMP_WORDS[COMP_CWORD - 1]}"
+		echo "${COMPREPLY[*]}"
+	}
+
+	echo "ba: $(comp 'sockscope --ba' sockscope --ba)"
+	echo "backend: $(comp 'sockscope --backend=' sockscope --backend =)"
+	echo "state: $(comp 'sockscope state ' sockscope state '')"
+	echo "dash: $(comp 'sockscope -' sockscope -)"
+}
+
+if [ ! -r "$bash_completion" ]; then
+	skip "bash-completion is not installed: completion not exercised"
+else
+	ran=$((ran + 1))
+	(complete_cases) >"$tmp/comp" 2>"$tmp/comp.err"
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ -s "$tmp/comp.err" ]; then
+		fail "sourcing the completion failed (exit $rc):"
+		cat "$tmp/comp.err"
+	fi
+
+	# words KEY: the completions recorded for case KEY, one per line.
+	words()
+	{
+		sed -n "s/^$1: //p" "$tmp/comp" | tr ' ' '\n' | sed '/^$/d' | sort
+	}
+	# expect_exactly KEY WORD...: the completions are exactly WORD...
+	expect_exactly()
+	{
+		local key=$1 got want
+		shift
+		got=$(words "$key")
+		want=$(printf '%s\n' "$@" | sort)
+		if [ "$got" != "$want" ]; then
+			fail "completion '$key': got [$(echo $got)], want [$*]"
+		else
+			echo "ok: completion '$key'"
+		fi
+	}
+	# expect_has KEY WORD...: the completions include every WORD.
+	expect_has()
+	{
+		local key=$1 w bad=0
+		shift
+		for w in "$@"; do
+			if ! words "$key" | grep -qxF -- "$w"; then
+				fail "completion '$key' lacks $w (got: $(words "$key" | tr '\n' ' '))"
+				bad=1
+			fi
+		done
+		[ "$bad" -eq 0 ] && echo "ok: completion '$key'"
+	}
+
+	expect_exactly ba --backend=
+	expect_exactly backend auto netlink proc
+	expect_has state established time-wait connected bucket
+	expect_has dash -t -u -x -l -a -n -r -4 -6 -H
+	# Every option in --help is offered after "-" ("--backend=" for
+	# --backend, whose argument is required).
+	for opt in $longs $shorts; do
+		if ! words dash | grep -qxE -- "$opt=?"; then
+			fail "completion 'dash' does not offer $opt"
+		fi
+	done
+fi
+
+if [ "$failed" -ne 0 ]; then
+	exit 1
+fi
+if [ "$ran" -eq 0 ]; then
+	exit 77
+fi
+exit 0
