@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/inet_diag.h"
+#include "collect/nl.h"
 
 #include <arpa/inet.h>
 #include <string.h>
@@ -69,7 +70,7 @@ int inet_diag_parse(const struct nlmsghdr *nlh, enum sock_netid netid,
 			return -1;
 	}
 	if (nlh->nlmsg_len > MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*m)) &&
-	    mnl_attr_parse(nlh, sizeof(*m), inet_diag_attr_cb, tb) < 0)
+	    nl_attr_parse(nlh, sizeof(*m), inet_diag_attr_cb, tb) < 0)
 		return -1;
 
 	memset(rec, 0, sizeof(*rec));

@@ -86,6 +86,30 @@ ssize_t nl_recv(struct nl_sock *s, void *buf, size_t cap, struct sc_err *err)
 	return n;
 }
 
+int nl_attr_parse(const struct nlmsghdr *nlh, unsigned offset, nl_attr_cb cb,
+		  void *data)
+{
+	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+	const struct nlattr *attr;
+	long remain;
+
+	if (nlh->nlmsg_len < MNL_NLMSG_HDRLEN ||
+	    MNL_ALIGN(offset) > nlh->nlmsg_len - MNL_NLMSG_HDRLEN)
+		return -1;
+	attr = mnl_nlmsg_get_payload_offset(nlh, offset);
+	remain = tail - (const char *)attr;
+	while (remain > 0) {
+		if (remain > INT32_MAX || !mnl_attr_ok(attr, (int)remain))
+			return -1;
+		if (cb(attr, data) <= MNL_CB_ERROR)
+			return -1;
+		remain -= MNL_ALIGN(attr->nla_len);
+		attr = (const struct nlattr *)((const char *)attr +
+					       MNL_ALIGN(attr->nla_len));
+	}
+	return 0;
+}
+
 static int nl_extack_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
@@ -110,7 +134,7 @@ static void nl_extack(const struct nlmsghdr *nlh, unsigned offset,
 		return;
 	if (offset > nlh->nlmsg_len - NLMSG_HDRLEN)
 		return;
-	if (mnl_attr_parse(nlh, offset, nl_extack_attr_cb, tb) < 0)
+	if (nl_attr_parse(nlh, offset, nl_extack_attr_cb, tb) < 0)
 		return;
 	if (tb[NLMSGERR_ATTR_MSG] != NULL) {
 		const char *m = mnl_attr_get_str(tb[NLMSGERR_ATTR_MSG]);
@@ -167,19 +191,22 @@ static enum nl_walk_status nl_walk_done(const struct nlmsghdr *nlh,
 	return NL_WALK_ERROR;
 }
 
+/* mnl_nlmsg_ok() compares the length as an int, so a nlmsg_len of 2^31 or
+ * more passes as negative; compare unsigned. */
+static int nl_msg_ok(const struct nlmsghdr *nlh, size_t remain)
+{
+	return remain >= sizeof(*nlh) && nlh->nlmsg_len >= sizeof(*nlh) &&
+	       nlh->nlmsg_len <= remain;
+}
+
 enum nl_walk_status nl_walk_chunk(const void *buf, size_t len,
 				  struct nl_walk *w, nl_msg_cb cb, void *ud)
 {
 	const struct nlmsghdr *nlh = buf;
-	int remain;
+	size_t remain = len;
 
-	if (len > (size_t)INT32_MAX) {
-		w->malformed++;
-		return NL_WALK_MORE;
-	}
-	remain = (int)len;
 	while (remain > 0) {
-		if (!mnl_nlmsg_ok(nlh, remain)) {
+		if (!nl_msg_ok(nlh, remain)) {
 			/* A short header or a length past the buffer: there
 			 * is no way to find the next message. */
 			w->malformed++;
@@ -187,8 +214,7 @@ enum nl_walk_status nl_walk_chunk(const void *buf, size_t len,
 		}
 		if ((w->seq != 0 && nlh->nlmsg_seq != w->seq) ||
 		    (w->portid != 0 && nlh->nlmsg_pid != w->portid)) {
-			nlh = mnl_nlmsg_next(nlh, &remain);
-			continue; /* an answer to another request */
+			goto next; /* an answer to another request */
 		}
 		if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
 			w->interrupted = 1;
@@ -217,7 +243,13 @@ enum nl_walk_status nl_walk_chunk(const void *buf, size_t len,
 			}
 			break;
 		}
-		nlh = mnl_nlmsg_next(nlh, &remain);
+next:
+		/* The last message may lack its alignment padding. */
+		if (NLMSG_ALIGN(nlh->nlmsg_len) >= remain)
+			break;
+		remain -= NLMSG_ALIGN(nlh->nlmsg_len);
+		nlh = (const struct nlmsghdr *)((const char *)nlh +
+						NLMSG_ALIGN(nlh->nlmsg_len));
 	}
 	return NL_WALK_MORE;
 }

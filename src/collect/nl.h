@@ -54,6 +54,16 @@ struct nl_walk {
 	char extack[NL_EXTACK_MAX]; /* the kernel's extended ACK message */
 };
 
+/* Parse the attributes of a message from offset (the fixed header's size)
+ * through cb, like mnl_attr_parse(), but strictly: an attribute shorter
+ * than its header or longer than what remains makes it fail instead of
+ * silently ending the walk. Returns 0, or -1 (malformed, or cb said
+ * MNL_CB_ERROR). */
+struct nlattr;
+typedef int (*nl_attr_cb)(const struct nlattr *attr, void *data);
+int nl_attr_parse(const struct nlmsghdr *nlh, unsigned offset, nl_attr_cb cb,
+		  void *data);
+
 /* Called for each data message; returns 0 to go on or < 0 to stop. */
 typedef int (*nl_msg_cb)(const struct nlmsghdr *nlh, void *ud);
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/unix_diag.h"
+#include "collect/nl.h"
 
 #include <string.h>
 #include <sys/socket.h>
@@ -75,7 +76,7 @@ int unix_diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 	if (m->udiag_state == 0 || m->udiag_state >= SOCK_ST_COUNT)
 		return -1;
 	if (nlh->nlmsg_len > MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*m)) &&
-	    mnl_attr_parse(nlh, sizeof(*m), unix_diag_attr_cb, tb) < 0)
+	    nl_attr_parse(nlh, sizeof(*m), unix_diag_attr_cb, tb) < 0)
 		return -1;
 
 	memset(rec, 0, sizeof(*rec));
