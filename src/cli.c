@@ -53,6 +53,50 @@ static int cli_backend(const char *s, enum collect_backend *b,
 	return 0;
 }
 
+/* An option getopt rejected. For a long option optopt holds the option's
+ * val (a letter, or one of enum cli_long_only), so the argument itself is
+ * the thing to name; stripped of any "=value", and never echoed raw. */
+static int cli_opt_error(int argc, char **argv, int c, struct sc_err *err)
+{
+	const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1]
+							  : "";
+	char name[64];
+	size_t n;
+
+	if (strncmp(arg, "--", 2) == 0) {
+		n = strcspn(arg, "=");
+		if (n >= sizeof(name))
+			n = sizeof(name) - 1;
+		memcpy(name, arg, n);
+		name[n] = '\0';
+		for (size_t i = 0; i < n; i++)
+			if ((unsigned char)name[i] < 0x20 ||
+			    (unsigned char)name[i] >= 0x7f)
+				name[i] = '?';
+		if (c == ':')
+			return sc_err_set(err, EINVAL,
+					  "option '%s' requires an argument",
+					  name);
+		if (arg[n] == '=' && optopt != 0)
+			return sc_err_set(err, EINVAL,
+					  "option '%s' doesn't allow an "
+					  "argument",
+					  name);
+		return sc_err_set(err, EINVAL, "unrecognized option '%s'",
+				  name);
+	}
+	if (optopt > 0x20 && optopt < 0x7f) {
+		if (c == ':')
+			return sc_err_set(err, EINVAL,
+					  "option requires an argument -- '%c'",
+					  optopt);
+		return sc_err_set(err, EINVAL, "invalid option -- '%c'",
+				  optopt);
+	}
+	return sc_err_set(err, EINVAL, "invalid option -- '\\x%02x'",
+			  (unsigned)optopt & 0xffu);
+}
+
 /* The words after the options: `state NAME...` and `exclude NAME...`. */
 static int cli_words(int argc, char **argv, int i, struct cli_opts *o,
 		     struct sc_err *err)
@@ -132,23 +176,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		case OPT_RECORD: o->record_path = optarg; break;
 		case OPT_REPLAY: o->replay_path = optarg; break;
 		case ':':
-			if (optopt != 0)
-				return sc_err_set(err, EINVAL,
-						  "option '-%c' requires an "
-						  "argument",
-						  optopt);
-			return sc_err_set(err, EINVAL,
-					  "option '%s' requires an argument",
-					  argv[optind - 1]);
 		case '?':
 		default:
-			if (optopt != 0)
-				return sc_err_set(err, EINVAL,
-						  "invalid option -- '%c'",
-						  optopt);
-			return sc_err_set(err, EINVAL,
-					  "unrecognized option '%s'",
-					  argv[optind - 1]);
+			return cli_opt_error(argc, argv, c, err);
 		}
 	}
 	if (o->record_path != NULL && o->replay_path != NULL)

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -612,6 +613,34 @@ static int pop_hostile(struct pop *p)
 	return 0;
 }
 
+/* Many unnamed stream pairs, for output bigger than a pipe buffer. */
+static int pop_pairs(struct pop *p, unsigned long n)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return pop_errno("getrlimit", NULL);
+	if (rl.rlim_cur < rl.rlim_max) {
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+			return pop_errno("setrlimit", NULL);
+	}
+	for (unsigned long i = 0; i < n; i++) {
+		char id[32];
+		int sv[2];
+
+		if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+			return pop_errno("socketpair", "(--pairs)");
+		snprintf(id, sizeof(id), "many-%lu-a", i);
+		pop_record(p, id, "u_str", "ESTAB", "*", "*", pop_ino(sv[0]),
+			   pop_ino(sv[1]));
+		snprintf(id, sizeof(id), "many-%lu-b", i);
+		pop_record(p, id, "u_str", "ESTAB", "*", "*", pop_ino(sv[1]),
+			   pop_ino(sv[0]));
+	}
+	return 0;
+}
+
 static void pop_unlink_all(struct pop *p)
 {
 	for (size_t i = 0; i < p->npaths; i++) {
@@ -623,13 +652,14 @@ static void pop_unlink_all(struct pop *p)
 
 static void pop_usage(FILE *f)
 {
-	fputs("Usage: sockpop --manifest FILE [--dir DIR] [--base] "
-	      "[--hostile]\n"
+	fputs("Usage: sockpop --manifest FILE --dir DIR [--base] [--hostile]"
+	      " [--pairs N]\n"
 	      "Build a known socket population, write one manifest line per\n"
 	      "socket (id netid state local peer inode peer-inode, tab\n"
 	      "separated), print \"ready\" and wait for SIGTERM or SIGINT.\n"
-	      "--dir is where Unix sockets are bound (needed for --base and\n"
-	      "--hostile); the default population is --base.\n",
+	      "--dir is where Unix sockets are bound. --pairs adds N unnamed\n"
+	      "Unix stream pairs. Without --base, --hostile or --pairs the\n"
+	      "population is --base.\n",
 	      f);
 }
 
@@ -638,6 +668,7 @@ int main(int argc, char **argv)
 	struct pop p = { 0 };
 	const char *manifest = NULL;
 	int base = 0, hostile = 0;
+	unsigned long pairs = 0;
 	sigset_t stop;
 	int sig = 0;
 	int rc = 1;
@@ -647,6 +678,16 @@ int main(int argc, char **argv)
 			base = 1;
 		} else if (strcmp(argv[i], "--hostile") == 0) {
 			hostile = 1;
+		} else if (strcmp(argv[i], "--pairs") == 0 && i + 1 < argc) {
+			char *end = NULL;
+			errno = 0;
+			pairs = strtoul(argv[++i], &end, 10);
+			if (errno != 0 || end == argv[i] || *end != '\0' ||
+			    pairs > 100000) {
+				fprintf(stderr, "sockpop: bad --pairs '%s'\n",
+					argv[i]);
+				return 2;
+			}
 		} else if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc) {
 			p.dir = argv[++i];
 		} else if (strcmp(argv[i], "--manifest") == 0 &&
@@ -662,7 +703,7 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!base && !hostile)
+	if (!base && !hostile && pairs == 0)
 		base = 1;
 	if (manifest == NULL || p.dir == NULL) {
 		pop_usage(stderr);
@@ -686,7 +727,7 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	if ((base && (pop_unix(&p) || pop_udp(&p) || pop_tcp(&p))) ||
-	    (hostile && pop_hostile(&p)))
+	    (hostile && pop_hostile(&p)) || pop_pairs(&p, pairs))
 		goto out;
 	if (fclose(p.manifest) != 0) {
 		p.manifest = NULL;
