@@ -26,6 +26,7 @@ static const struct option cli_long_opts[] = {
 	{ "numeric", no_argument, NULL, 'n' },
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "no-header", no_argument, NULL, 'H' },
+	{ "processes", no_argument, NULL, 'p' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -34,7 +35,7 @@ static const struct option cli_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char cli_short_opts[] = "+:tux46lanrHhV";
+static const char cli_short_opts[] = "+:tux46lanrHphV";
 
 static int cli_backend(const char *s, enum collect_backend *b,
 		       struct sc_err *err)
@@ -167,6 +168,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		case 'n': o->numeric = 1; break;
 		case 'r': o->resolve = 1; break;
 		case 'H': o->no_header = 1; break;
+		case 'p': o->processes = 1; break;
 		case 'h': o->action = CLI_HELP; return 0;
 		case 'V': o->action = CLI_VERSION; return 0;
 		case OPT_BACKEND:
@@ -228,6 +230,7 @@ void cli_usage(struct obuf *out)
 "  -n, --numeric        do not resolve service names\n"
 "  -r, --resolve        resolve host names\n"
 "  -H, --no-header      suppress the header line\n"
+"  -p, --processes      show the processes that hold each socket\n"
 "\n"
 "Data source:\n"
 "      --backend=KIND   auto (sock_diag, /proc/net where it is missing),\n"
@@ -243,6 +246,8 @@ void cli_usage(struct obuf *out)
 "  group: all, connected, synchronized, bucket, big.\n"
 "Without -a or -l, listening, unconnected, TIME-WAIT and SYN-RECV\n"
 "sockets are left out, as in ss.\n"
+"Without root, other users' processes cannot be seen: their sockets are\n"
+"shown with owner 'unknown' and counted on standard error.\n"
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 3 listing incomplete.\n"
 "Full documentation: sockscope(8).\n");

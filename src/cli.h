@@ -27,6 +27,7 @@ struct cli_opts {
 	int numeric;
 	int resolve;
 	int no_header;
+	int processes; /* -p */
 	enum collect_backend backend;
 	const char *record_path;
 	const char *replay_path;

@@ -4,6 +4,7 @@
 
 #include "cli.h"
 #include "collect/collect.h"
+#include "collect/owners.h"
 #include "output/addr.h"
 #include "output/table.h"
 #include "util/escape.h"
@@ -21,6 +22,9 @@
 struct main_ctx {
 	struct sink sink;
 	size_t mark;
+	const struct owners *owners; /* -p */
+	int owners_partial;
+	unsigned long unknown, unknown_mark; /* sockets with unknown owners */
 };
 
 static int main_begin(void *ud, enum collect_dump d)
@@ -28,6 +32,7 @@ static int main_begin(void *ud, enum collect_dump d)
 	struct main_ctx *m = ud;
 	(void)d;
 	m->mark = m->sink.ops->mark(m->sink.st);
+	m->unknown_mark = m->unknown;
 	return 0;
 }
 
@@ -36,12 +41,18 @@ static int main_discard(void *ud, enum collect_dump d)
 	struct main_ctx *m = ud;
 	(void)d;
 	m->sink.ops->rollback(m->sink.st, m->mark);
+	m->unknown = m->unknown_mark;
 	return 0;
 }
 
 static int main_rec(void *ud, const struct sock_rec *r)
 {
 	struct main_ctx *m = ud;
+
+	/* TIME-WAIT sockets (inode 0) have no owner by nature. */
+	if (m->owners_partial && r->inode != 0 &&
+	    owners_first(m->owners, r->inode) == NULL)
+		m->unknown++;
 	return m->sink.ops->row(m->sink.st, r);
 }
 
@@ -89,6 +100,8 @@ int main(int argc, char **argv)
 	struct main_ctx m = { 0 };
 	struct collect_consumer cons;
 	struct addr_opts aopts = { 0 };
+	struct owners *owners = NULL;
+	const char *proc_root;
 	int status, r;
 
 	setlocale(LC_ALL, "");
@@ -116,6 +129,21 @@ int main(int argc, char **argv)
 	aopts.esc_flags = esc_locale_is_utf8() ? ESC_UTF8 : 0;
 	addr = addr_ctx_new(&aopts);
 
+	proc_root = getenv("SOCKSCOPE_PROC_ROOT");
+	if (opts.processes) {
+		if (owners_scan(proc_root ? proc_root : "/proc", &owners,
+				&err) < 0) {
+			main_errline(err.msg);
+			addr_ctx_free(addr);
+			obuf_free(&out);
+			return SC_EXIT_FAILURE;
+		}
+		m.owners = owners;
+		m.owners_partial = owners_stats(owners)->unreadable > 0;
+	}
+	topts.owners = owners;
+	topts.owners_partial = m.owners_partial;
+	topts.esc_flags = aopts.esc_flags;
 	topts.show_netid = main_popcount(opts.query.netids) > 1;
 	topts.show_state = main_popcount(opts.query.states) > 1;
 	topts.header = !opts.no_header;
@@ -124,7 +152,7 @@ int main(int argc, char **argv)
 	m.sink = table_sink_new(&topts);
 
 	copts.backend = opts.backend;
-	copts.proc_root = getenv("SOCKSCOPE_PROC_ROOT");
+	copts.proc_root = proc_root;
 	copts.record_path = opts.record_path;
 	copts.replay_path = opts.replay_path;
 	cons.ud = &m;
@@ -145,10 +173,19 @@ int main(int argc, char **argv)
 	} else {
 		m.sink.ops->end(m.sink.st, &out, &err);
 		status = main_finish_output(&out);
+		if (m.unknown > 0)
+			fprintf(stderr,
+				"sockscope: %lu socket(s) have unknown owners: "
+				"the descriptors of %lu process(es) of other "
+				"users cannot be read; run as root, or with "
+				"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to "
+				"see them\n",
+				m.unknown, owners_stats(owners)->unreadable);
 		if (status == SC_EXIT_OK && rep.interrupted != 0)
 			status = SC_EXIT_INCOMPLETE;
 	}
 	m.sink.ops->destroy(m.sink.st);
+	owners_free(owners);
 	addr_ctx_free(addr);
 	obuf_free(&out);
 	return status;

@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "output/table.h"
+#include "util/escape.h"
 #include "util/obuf.h"
 #include "util/xalloc.h"
 
@@ -15,6 +16,7 @@ enum table_text {
 	TT_LPORT,
 	TT_PHOST,
 	TT_PPORT,
+	TT_PROC,
 	TT_COUNT
 };
 
@@ -40,7 +42,11 @@ struct table {
 static const char *const table_headers[TT_COUNT] = {
 	[TT_LHOST] = "Local Address", [TT_LPORT] = "Port",
 	[TT_PHOST] = "Peer Address", [TT_PPORT] = "Port",
+	[TT_PROC] = "Process",
 };
+
+/* The Process column stops growing past this many bytes. */
+#define TABLE_PROC_MAX 4096
 
 static size_t table_digits(uint32_t v)
 {
@@ -52,11 +58,54 @@ static size_t table_digits(uint32_t v)
 	return n;
 }
 
+/* ss's form: users:(("comm",pid=N,fd=M),...), the name escaped. */
+static size_t table_process(const struct table *t, const struct sock_rec *r,
+			    char *out)
+{
+	const struct owner *w = owners_first(t->o.owners, r->inode);
+	char *o = out;
+	int first = 1;
+
+	if (w == NULL) {
+		if (r->inode == 0 || !t->o.owners_partial)
+			return 0; /* TIME-WAIT, or held by no process */
+		memcpy(out, "unknown", 7);
+		return 7;
+	}
+	memcpy(o, "users:(", 7);
+	o += 7;
+	for (; w != NULL; w = owners_next(t->o.owners, w)) {
+		/* an entry: at most 4 * 64 escaped name bytes + 40 */
+		if ((size_t)(o - out) + 4 * 64 + 48 > TABLE_PROC_MAX) {
+			memcpy(o, ",...", 4);
+			o += 4;
+			break;
+		}
+		if (!first)
+			*o++ = ',';
+		first = 0;
+		memcpy(o, "(\"", 2);
+		o += 2;
+		o += esc_text(o, owners_comm(t->o.owners, w), w->comm_len,
+			      t->o.esc_flags | ESC_DQUOTE, NULL);
+		memcpy(o, "\",pid=", 6);
+		o += 6;
+		o += fmt_u64(o, w->pid);
+		memcpy(o, ",fd=", 4);
+		o += 4;
+		o += fmt_u64(o, (uint64_t)w->fd);
+		*o++ = ')';
+	}
+	*o++ = ')';
+	return (size_t)(o - out);
+}
+
 static int table_row(void *st, const struct sock_rec *r)
 {
 	struct table *t = st;
 	struct table_row *row;
-	char buf[TT_COUNT][ADDR_TEXT_MAX];
+	char buf[TT_COUNT][TABLE_PROC_MAX > ADDR_TEXT_MAX ? TABLE_PROC_MAX
+							   : ADDR_TEXT_MAX];
 	size_t len[TT_COUNT], cols[TT_COUNT];
 	size_t total = 0;
 	size_t v;
@@ -69,6 +118,8 @@ static int table_row(void *st, const struct sock_rec *r)
 				       &cols[TT_PHOST]);
 	len[TT_PPORT] = addr_peer_port(t->o.addr, r, buf[TT_PPORT]);
 	cols[TT_PPORT] = len[TT_PPORT];
+	len[TT_PROC] = t->o.owners ? table_process(t, r, buf[TT_PROC]) : 0;
+	cols[TT_PROC] = len[TT_PROC];
 
 	for (int i = 0; i < TT_COUNT; i++)
 		total += len[i];
@@ -192,7 +243,7 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 		t->w_rq = 6; /* "Recv-Q" */
 	if (t->w_wq < 6)
 		t->w_wq = 6; /* "Send-Q" */
-	for (int i = 0; i < TT_COUNT; i++)
+	for (int i = 0; i < TT_PROC; i++)
 		if (t->w[i] < strlen(table_headers[i]))
 			t->w[i] = strlen(table_headers[i]);
 	fixed = (t->o.show_netid ? t->w_netid + 1 : 0) +
@@ -213,7 +264,12 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 		obuf_putc(out, ' ');
 		table_cell_right(out, "Peer Address", 12, 12, t->w[TT_PHOST]);
 		obuf_putc(out, ':');
-		obuf_puts(out, "Port");
+		if (t->o.owners != NULL) {
+			table_cell_left(out, "Port", 4, 4, t->w[TT_PPORT]);
+			obuf_puts(out, " Process");
+		} else {
+			obuf_puts(out, "Port");
+		}
 		obuf_putc(out, '\n');
 	}
 	for (size_t i = 0; i < t->nrows; i++) {
@@ -223,6 +279,7 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 		const char *lp = lh + row->len[TT_LHOST];
 		const char *ph = lp + row->len[TT_LPORT];
 		const char *pp = ph + row->len[TT_PHOST];
+		const char *pr = pp + row->len[TT_PPORT];
 
 		if (t->o.show_netid) {
 			const char *s = sock_netid_name(row->netid);
@@ -247,7 +304,14 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 		table_cell_right(out, ph, row->len[TT_PHOST],
 				 row->cols[TT_PHOST], t->w[TT_PHOST]);
 		obuf_putc(out, row->sep);
-		obuf_put(out, pp, row->len[TT_PPORT]);
+		if (row->len[TT_PROC] > 0) {
+			table_cell_left(out, pp, row->len[TT_PPORT],
+					row->cols[TT_PPORT], t->w[TT_PPORT]);
+			obuf_putc(out, ' ');
+			obuf_put(out, pr, row->len[TT_PROC]);
+		} else {
+			obuf_put(out, pp, row->len[TT_PPORT]);
+		}
 		obuf_putc(out, '\n');
 	}
 	return 0;

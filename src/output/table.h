@@ -4,6 +4,7 @@
 #ifndef SOCKSCOPE_OUTPUT_TABLE_H
 #define SOCKSCOPE_OUTPUT_TABLE_H
 
+#include "collect/owners.h"
 #include "output/addr.h"
 #include "output/sink.h"
 
@@ -13,6 +14,11 @@ struct table_opts {
 	int header;       /* print the header line */
 	unsigned max_cols; /* terminal width; 0: not a terminal */
 	struct addr_ctx *addr; /* borrowed */
+	/* -p: the Process column, from this table (borrowed); NULL: none */
+	const struct owners *owners;
+	/* the owner scan missed processes: an unowned socket is "unknown" */
+	int owners_partial;
+	unsigned esc_flags; /* ESC_* for command names */
 };
 
 /* Create a table sink. Never fails (allocation aborts). */

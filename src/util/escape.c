@@ -89,7 +89,8 @@ size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
 		unsigned char c = s[i];
 		char *start = o;
 
-		if (c >= 0x21 && c <= 0x7e && c != '\\') {
+		if (c >= 0x21 && c <= 0x7e && c != '\\' &&
+		    !(c == '"' && (flags & ESC_DQUOTE))) {
 			*o++ = (char)c;
 			i++;
 			width++;
@@ -136,6 +137,7 @@ size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
 		*o++ = '\\';
 		switch (c) {
 		case '\\': *o++ = '\\'; break;
+		case '"': *o++ = '"'; break;
 		case '\a': *o++ = 'a'; break;
 		case '\b': *o++ = 'b'; break;
 		case '\t': *o++ = 't'; break;

@@ -12,6 +12,8 @@ enum esc_flags {
 	ESC_UTF8 = 1u << 0,
 	/* Escape the space character too (\x20), for whitespace-free fields. */
 	ESC_SPACE = 1u << 1,
+	/* Escape '"' as \" too, for text shown inside double quotes. */
+	ESC_DQUOTE = 1u << 2,
 };
 
 /* The most bytes esc_text() writes for len input bytes. */

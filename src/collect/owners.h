@@ -1,0 +1,53 @@
+/* owners.h - which processes hold which sockets: one scan of /proc/PID/fd
+ * into a table keyed by socket inode, with each process's command name. */
+#ifndef SOCKSCOPE_COLLECT_OWNERS_H
+#define SOCKSCOPE_COLLECT_OWNERS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/err.h"
+
+struct owners;
+
+struct owner {
+	uint32_t pid;
+	int32_t fd;
+	uint32_t comm_off; /* command name in the names arena */
+	uint16_t comm_len;
+	uint32_t next; /* next owner of the same inode, or OWNERS_END */
+};
+
+#define OWNERS_END UINT32_MAX
+
+struct owners_stats {
+	unsigned long processes;  /* /proc/PID directories seen */
+	unsigned long unreadable; /* processes whose fd table was refused */
+	unsigned long sockets;    /* socket descriptors found */
+};
+
+/* Scan proc_root ("/proc") once. Processes that exit during the scan are
+ * skipped silently; processes whose fd directory cannot be read are
+ * counted in stats. Fails only if proc_root itself cannot be read. */
+int owners_scan(const char *proc_root, struct owners **out,
+		struct sc_err *err);
+void owners_free(struct owners *o);
+const struct owners_stats *owners_stats(const struct owners *o);
+
+/* The owners of a socket inode, in (pid, fd) order; NULL if none known. */
+const struct owner *owners_first(const struct owners *o, uint64_t inode);
+const struct owner *owners_next(const struct owners *o,
+				const struct owner *w);
+const char *owners_comm(const struct owners *o, const struct owner *w);
+
+/* Parse the text of /proc/PID/stat: the command name is between the first
+ * '(' and the LAST ')' (a name may itself contain ')' or spaces). Returns
+ * 0 with *comm and *len set inside buf, or -1 if malformed. */
+int owners_parse_stat(const char *buf, size_t len, const char **comm,
+		      size_t *comm_len);
+
+/* "socket:[12345]" -> 12345. Returns 0, or -1 if the link is not a
+ * socket link or the number is malformed or out of range. */
+int owners_parse_link(const char *link, size_t len, uint64_t *inode);
+
+#endif
