@@ -48,7 +48,8 @@ exec 5<>/dev/tcp/127.0.0.1/41000
 sleep 30 &
 child=$!
 SC_PIDS="$SC_PIDS $child"
-sc_list -tnp -H 5<&- # sockscope itself must not inherit the socket
+# sockscope must not inherit the socket: list from a subshell without it
+(exec 5<&-; exec "$SOCKSCOPE" -tnp -H) >"$SC_TMP/out" 2>"$SC_TMP/err"
 # columns: State Recv-Q Send-Q Local Peer Process; our end is the one
 # whose peer is the listener
 row=$(awk '$5 == "127.0.0.1:41000" && $6 ~ /,fd=5\)\)$/' "$SC_TMP/out" | squeeze)
