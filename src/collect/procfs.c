@@ -122,6 +122,16 @@ static int procfs_dec(struct procfs_scan *s, uint64_t max, uint64_t *v)
 	return 1;
 }
 
+/* One or more decimal digits whose value is not needed. */
+static int procfs_dec_token(struct procfs_scan *s)
+{
+	const char *start = s->p;
+
+	while (s->p < s->end && *s->p >= '0' && *s->p <= '9')
+		s->p++;
+	return s->p != start;
+}
+
 /* Length of the line at pos (without its '\n'); *term says whether a '\n'
  * ends it. */
 static size_t procfs_line(const char *buf, size_t len, size_t pos, int *term)
@@ -165,9 +175,8 @@ static int procfs_inet_line(const char *line, size_t n, unsigned words,
 		return 0;
 	procfs_spaces(&s);
 	/* sl */
-	while (s.p < s.end && *s.p >= '0' && *s.p <= '9')
-		s.p++;
-	if (s.p == line || !procfs_char(&s, ':') || !procfs_spaces(&s))
+	if (!procfs_dec_token(&s) || !procfs_char(&s, ':') ||
+	    !procfs_spaces(&s))
 		return 0;
 	if (!procfs_inet_addr(&s, words, r->src, &r->sport) ||
 	    !procfs_spaces(&s) ||
@@ -199,6 +208,9 @@ static int procfs_inet_line(const char *line, size_t n, unsigned words,
 	r->uid = (uint32_t)uid;
 	r->inode = ino;
 	r->flags = SOCK_F_HAS_UID | SOCK_F_HAS_RQ;
+	/* A listener's backlog (ss's Send-Q) is not in /proc/net. */
+	if (st != SOCK_ST_LISTEN)
+		r->flags |= SOCK_F_HAS_WQ;
 	return 1;
 }
 
@@ -305,10 +317,12 @@ static int procfs_unix_line(const char *line, size_t n,
 	e->netid = (uint8_t)sock_netid_from_unix_type((unsigned)type, &ok);
 	if (!ok)
 		return 0;
-	/* St is the struct socket state (SS_*). Without ACCEPTCON, 1 and 4
-	 * are what sock_diag shows as CLOSE, 3 as ESTABLISHED; 2 and 4 only
-	 * go with inode 0, which is skipped (see above), and are mapped as
-	 * ss maps them when it reads this file. */
+	/* St is a struct socket state (SS_*) that the kernel derives from
+	 * the socket's own state: 3 (connected) for ESTABLISHED, 1 for the
+	 * others, ACCEPTCON in Flags for LISTEN; so this is what sock_diag
+	 * reports. 2 and 4 are printed for sockets without a struct socket,
+	 * whose inode is 0 (skipped, see above), and are mapped as ss maps
+	 * them when it reads this file. */
 	switch (sst) {
 	case 1:
 		e->state = SOCK_ST_CLOSE;
@@ -392,6 +406,11 @@ struct procfs_unix_entry {
 	struct procfs_unix_line e;
 	size_t name_off; /* in the buffer */
 	size_t name_len;
+	/* After an undecidable line the name is shown as it stood before it
+	 * (the likelier reading: such lines are mostly real sockets), while
+	 * name_len goes on growing to judge the lines after it. */
+	int frozen;
+	size_t shown_len;
 };
 
 struct procfs_unix {
@@ -496,6 +515,10 @@ static int procfs_unix_decide(struct procfs_unix *u, size_t pos, size_t n,
 			return 0;
 	}
 	u->st->ambiguous++;
+	if (!u->cur.frozen) {
+		u->cur.frozen = 1;
+		u->cur.shown_len = u->cur.name_len;
+	}
 	return 1;
 }
 
@@ -523,10 +546,11 @@ static int procfs_unix_flush(struct procfs_unix *u)
 	r.state = c->e.state;
 	r.inode = c->e.inode;
 	if (c->e.named) {
-		r.name_len = (uint16_t)c->name_len;
+		size_t shown = c->frozen ? c->shown_len : c->name_len;
+		r.name_len = (uint16_t)shown;
 		r.name = u->buf + c->name_off;
 		if (u->buf[c->name_off] == '@') {
-			memcpy(abstract, u->buf + c->name_off, c->name_len);
+			memcpy(abstract, u->buf + c->name_off, shown);
 			abstract[0] = '\0';
 			r.name = abstract;
 		}
@@ -578,6 +602,7 @@ static int procfs_unix_run(struct procfs_unix *u, size_t pos)
 			return rc;
 		c->have = 1;
 		c->bad = 0;
+		c->frozen = 0;
 		c->nlines = 1;
 		c->e = e;
 		c->name_off = pos + e.name_off;

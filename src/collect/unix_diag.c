@@ -99,17 +99,17 @@ int unix_diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 		rec->vfs_dev = v.udiag_vfs_dev;
 		rec->flags |= SOCK_F_HAS_VFS;
 	}
-	if (tb[UNIX_DIAG_PEER] != NULL) {
+	/* UDIAG_SHOW_PEER was asked for: no attribute means no peer. */
+	rec->flags |= SOCK_F_HAS_PEER;
+	if (tb[UNIX_DIAG_PEER] != NULL)
 		rec->peer_ino = mnl_attr_get_u32(tb[UNIX_DIAG_PEER]);
-		rec->flags |= SOCK_F_HAS_PEER;
-	}
 	if (tb[UNIX_DIAG_RQLEN] != NULL) {
 		struct unix_diag_rqlen q;
 		memcpy(&q, mnl_attr_get_payload(tb[UNIX_DIAG_RQLEN]),
 		       sizeof(q));
 		rec->rq = q.udiag_rqueue;
 		rec->wq = q.udiag_wqueue;
-		rec->flags |= SOCK_F_HAS_RQ;
+		rec->flags |= SOCK_F_HAS_RQ | SOCK_F_HAS_WQ;
 	}
 	if (tb[UNIX_DIAG_UID] != NULL) {
 		rec->uid = mnl_attr_get_u32(tb[UNIX_DIAG_UID]);

@@ -50,8 +50,9 @@ enum sock_flag {
 	SOCK_F_V6ONLY = 1u << 0,   /* AF_INET6 socket with IPV6_V6ONLY */
 	SOCK_F_HAS_VFS = 1u << 1,  /* vfs_ino/vfs_dev are valid */
 	SOCK_F_HAS_UID = 1u << 2,  /* uid is valid */
-	SOCK_F_HAS_RQ = 1u << 3,   /* rq/wq are valid */
-	SOCK_F_HAS_PEER = 1u << 4, /* peer_ino is valid */
+	SOCK_F_HAS_RQ = 1u << 3,   /* rq is known */
+	SOCK_F_HAS_PEER = 1u << 4, /* peer_ino is known (0: no peer) */
+	SOCK_F_HAS_WQ = 1u << 5,   /* wq is known */
 };
 
 #define SOCK_UNIX_NAME_MAX 108 /* sizeof(sun_path) */

@@ -462,7 +462,13 @@ size_t addr_local_port(struct addr_ctx *c, const struct sock_rec *r, char *out)
 size_t addr_peer_port(struct addr_ctx *c, const struct sock_rec *r, char *out)
 {
 	if (r->family == AF_UNIX) {
-		size_t n = fmt_u64(out, r->peer_ino);
+		size_t n;
+		if (!(r->flags & SOCK_F_HAS_PEER)) {
+			out[0] = '?'; /* /proc/net/unix does not say */
+			out[1] = '\0';
+			return 1;
+		}
+		n = fmt_u64(out, r->peer_ino);
 		out[n] = '\0';
 		return n;
 	}

@@ -26,6 +26,7 @@ struct table_row {
 	uint16_t len[TT_COUNT];
 	uint16_t cols[TT_COUNT];
 	uint8_t netid, state;
+	uint8_t known; /* SOCK_F_HAS_RQ, SOCK_F_HAS_WQ */
 	char sep;
 };
 
@@ -145,13 +146,14 @@ static int table_row(void *st, const struct sock_rec *r)
 	}
 	row->rq = r->rq;
 	row->wq = r->wq;
+	row->known = r->flags & (SOCK_F_HAS_RQ | SOCK_F_HAS_WQ);
 	row->netid = r->netid;
 	row->state = r->state;
 	row->sep = addr_separator(r);
-	v = table_digits(r->rq);
+	v = (r->flags & SOCK_F_HAS_RQ) ? table_digits(r->rq) : 1;
 	if (v > t->w_rq)
 		t->w_rq = v;
-	v = table_digits(r->wq);
+	v = (r->flags & SOCK_F_HAS_WQ) ? table_digits(r->wq) : 1;
 	if (v > t->w_wq)
 		t->w_wq = v;
 	v = strlen(sock_netid_name(r->netid));
@@ -195,10 +197,14 @@ static void table_cell_right(struct obuf *out, const char *s, size_t len,
 	obuf_put(out, s, len);
 }
 
-static void table_num(struct obuf *out, uint32_t v, size_t width)
+/* A queue length, or '?' where the source does not give it (/proc). */
+static void table_num(struct obuf *out, uint32_t v, int known, size_t width)
 {
 	char tmp[20];
-	size_t n = fmt_u64(tmp, v);
+	size_t n = known ? fmt_u64(tmp, v) : 1;
+
+	if (!known)
+		tmp[0] = '?';
 	table_cell_left(out, tmp, n, n, width);
 	obuf_putc(out, ' ');
 }
@@ -293,8 +299,8 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 			table_cell_left(out, s, n, n, t->w_state);
 			obuf_putc(out, ' ');
 		}
-		table_num(out, row->rq, t->w_rq);
-		table_num(out, row->wq, t->w_wq);
+		table_num(out, row->rq, row->known & SOCK_F_HAS_RQ, t->w_rq);
+		table_num(out, row->wq, row->known & SOCK_F_HAS_WQ, t->w_wq);
 		table_cell_right(out, lh, row->len[TT_LHOST],
 				 row->cols[TT_LHOST], t->w[TT_LHOST]);
 		obuf_putc(out, row->sep);
