@@ -3,7 +3,7 @@
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <limits.h>
+#include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stddef.h>
@@ -14,6 +14,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -24,8 +25,10 @@ enum {
 	MKPOP_LISTEN_PORT = 5000,
 	MKPOP_CLIENT_PORT_LO = 20000,
 	MKPOP_CLIENT_PORTS = 40000,
-	MKPOP_UNIX_LISTENERS_MAX = 2,
+	MKPOP_TCP_LISTENERS_MAX = 256,
+	MKPOP_UNIX_LISTENERS = 2,
 	MKPOP_FD_SLACK = 64,
+	MKPOP_WORKERS_MAX = 4096,
 };
 
 struct mkpop_opts {
@@ -35,11 +38,25 @@ struct mkpop_opts {
 	const char *dir;	/* where the path-bound Unix listener lives */
 };
 
+/* The population is a row of units, each costing two fds: TCP connections
+ * first, then Unix socketpairs, then connections to Unix listeners. */
 struct mkpop_plan {
-	long conns;		/* established loopback connections (2 sockets each) */
+	long conns;		/* established loopback connections */
 	long tw;		/* connections closed client-first (1 TIME-WAIT each) */
 	long upairs;		/* Unix socketpairs */
 	long uconns;		/* connections to Unix stream listeners */
+};
+
+struct mkpop_ctx {
+	struct mkpop_plan plan;
+	int ntcp;
+	int tcp_lfd[MKPOP_TCP_LISTENERS_MAX];
+	int nunix;
+	int unix_lfd[MKPOP_UNIX_LISTENERS];
+	struct sockaddr_un unix_sa[MKPOP_UNIX_LISTENERS];
+	socklen_t unix_salen[MKPOP_UNIX_LISTENERS];
+	int nworkers;
+	pid_t workers[MKPOP_WORKERS_MAX];
 };
 
 static int mkpop_fail(const char *what)
@@ -63,8 +80,9 @@ static int mkpop_parse_long(const char *s, long max, long *out)
 static void mkpop_usage(FILE *f)
 {
 	fputs("Usage: mkpop [--tcp N] [--unix M] [--listeners L] [--dir DIR]\n"
-	      "Builds N TCP sockets (90% ESTABLISHED over loopback, 10% TIME-WAIT)\n"
-	      "and M Unix sockets, prints 'ready ...' and holds them until SIGTERM.\n",
+	      "Builds N TCP sockets (90% ESTABLISHED over loopback, 10% TIME-WAIT,\n"
+	      "plus L listeners) and M Unix sockets in the current network namespace,\n"
+	      "prints 'ready ...' and holds them until SIGTERM.\n",
 	      f);
 }
 
@@ -87,7 +105,7 @@ static int mkpop_parse(int argc, char **argv, struct mkpop_opts *o)
 			o->dir = val;
 			continue;
 		}
-		if (mkpop_parse_long(val, 4000000, &v) != 0) {
+		if (mkpop_parse_long(val, 10000000, &v) != 0) {
 			fprintf(stderr, "mkpop: invalid value '%s' for %s\n", val, a);
 			return -1;
 		}
@@ -95,7 +113,8 @@ static int mkpop_parse(int argc, char **argv, struct mkpop_opts *o)
 			o->tcp = v;
 		} else if (strcmp(a, "--unix") == 0) {
 			o->unix_socks = v;
-		} else if (strcmp(a, "--listeners") == 0 && v >= 1 && v <= 1000) {
+		} else if (strcmp(a, "--listeners") == 0 && v >= 1
+			   && v <= MKPOP_TCP_LISTENERS_MAX) {
 			o->listeners = (int)v;
 		} else {
 			fprintf(stderr, "mkpop: bad option '%s'\n", a);
@@ -105,36 +124,33 @@ static int mkpop_parse(int argc, char **argv, struct mkpop_opts *o)
 	return 0;
 }
 
-static struct mkpop_plan mkpop_plan_make(const struct mkpop_opts *o)
-{
-	struct mkpop_plan p;
-
-	p.tw = o->tcp / 10;
-	p.conns = (o->tcp - p.tw) / 2;
-	p.upairs = o->unix_socks / 4;
-	p.uconns = (o->unix_socks - 2 * p.upairs) / 2;
-	return p;
-}
-
-static int mkpop_raise_nofile(rlim_t need)
+/* Raises the soft limit as far as allowed and returns how many units one
+ * process can hold; without CAP_SYS_RESOURCE that is bounded by the hard
+ * limit, and the caller spreads the units over several processes. */
+static long mkpop_units_per_process(rlim_t want)
 {
 	struct rlimit rl;
 
-	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-		return mkpop_fail("getrlimit(RLIMIT_NOFILE)");
-	if (rl.rlim_cur >= need)
-		return 0;
-	rl.rlim_cur = need;
-	if (rl.rlim_max < need)
-		rl.rlim_max = need;
-	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
-		char what[96];
-		snprintf(what, sizeof(what),
-			 "cannot raise RLIMIT_NOFILE to %llu (fs.nr_open?)",
-			 (unsigned long long)need);
-		return mkpop_fail(what);
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		mkpop_fail("getrlimit(RLIMIT_NOFILE)");
+		return -1;
 	}
-	return 0;
+	if (rl.rlim_max < want) {
+		struct rlimit more = { .rlim_cur = want, .rlim_max = want };
+		if (setrlimit(RLIMIT_NOFILE, &more) == 0)
+			rl = more;
+	}
+	rl.rlim_cur = rl.rlim_max == RLIM_INFINITY || rl.rlim_max > want ? want : rl.rlim_max;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0) {
+		mkpop_fail("setrlimit(RLIMIT_NOFILE)");
+		return -1;
+	}
+	if (rl.rlim_cur <= (rlim_t)MKPOP_FD_SLACK + 2) {
+		fprintf(stderr, "mkpop: RLIMIT_NOFILE %llu is too small\n",
+			(unsigned long long)rl.rlim_cur);
+		return -1;
+	}
+	return (long)((rl.rlim_cur - MKPOP_FD_SLACK) / 2);
 }
 
 static struct sockaddr_in mkpop_sin(uint32_t host_addr, uint16_t port)
@@ -148,7 +164,7 @@ static struct sockaddr_in mkpop_sin(uint32_t host_addr, uint16_t port)
 	return sa;
 }
 
-static int mkpop_tcp_listen(int *fds, int n)
+static int mkpop_tcp_listen(struct mkpop_ctx *c, int n)
 {
 	int one = 1;
 
@@ -164,123 +180,175 @@ static int mkpop_tcp_listen(int *fds, int n)
 			return mkpop_fail("bind(127.0.0.1 listener)");
 		if (listen(fd, 4096) != 0)
 			return mkpop_fail("listen(tcp)");
-		fds[i] = fd;
+		c->tcp_lfd[c->ntcp++] = fd;
 	}
 	return 0;
 }
 
-/* Connection i goes from 127.1.X.1:PORT to listener i % n; returns the
- * client fd in *cfd and the accepted fd in *afd. */
-static int mkpop_tcp_connect(long i, const int *lfds, int n, int *cfd, int *afd)
+static int mkpop_unix_listen(struct mkpop_ctx *c, const char *dir)
+{
+	for (int k = 0; k < MKPOP_UNIX_LISTENERS; k++) {
+		struct sockaddr_un *sa = &c->unix_sa[k];
+		int w = 0;
+
+		memset(sa, 0, sizeof(*sa));
+		sa->sun_family = AF_UNIX;
+		if (k == 0 && dir != NULL) {
+			w = snprintf(sa->sun_path, sizeof(sa->sun_path), "%s/mkpop.sock", dir);
+			if (w < 0 || (size_t)w >= sizeof(sa->sun_path)) {
+				fprintf(stderr, "mkpop: --dir path too long for a Unix socket\n");
+				return -1;
+			}
+			w++;	/* the terminating NUL */
+		} else {
+			w = 1 + snprintf(sa->sun_path + 1, sizeof(sa->sun_path) - 1,
+					 "sockscope-bench-%ld-%d", (long)getpid(), k);
+		}
+		c->unix_salen[k] = (socklen_t)(offsetof(struct sockaddr_un, sun_path)
+					       + (size_t)w);
+		int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fd < 0)
+			return mkpop_fail("socket(AF_UNIX)");
+		if (bind(fd, (struct sockaddr *)sa, c->unix_salen[k]) != 0)
+			return mkpop_fail("bind(unix listener)");
+		if (listen(fd, 4096) != 0)
+			return mkpop_fail("listen(unix)");
+		c->unix_lfd[c->nunix++] = fd;
+	}
+	return 0;
+}
+
+/* Connection i goes from 127.1.X.1:PORT to listener i % n. */
+static int mkpop_tcp_connect(const struct mkpop_ctx *c, long i, int *cfd, int *afd)
 {
 	uint32_t src = (127U << 24) | (1U << 16)
 		       | ((uint32_t)(i / MKPOP_CLIENT_PORTS) << 8) | 1U;
 	struct sockaddr_in from = mkpop_sin(src,
 		(uint16_t)(MKPOP_CLIENT_PORT_LO + i % MKPOP_CLIENT_PORTS));
 	struct sockaddr_in to = mkpop_sin(INADDR_LOOPBACK,
-		(uint16_t)(MKPOP_LISTEN_PORT + i % n));
+		(uint16_t)(MKPOP_LISTEN_PORT + i % c->ntcp));
 
-	int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (c < 0)
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
 		return mkpop_fail("socket(AF_INET)");
-	if (bind(c, (struct sockaddr *)&from, sizeof(from)) != 0)
+	if (bind(fd, (struct sockaddr *)&from, sizeof(from)) != 0)
 		return mkpop_fail("bind(client 127.1.x.1)");
-	if (connect(c, (struct sockaddr *)&to, sizeof(to)) != 0)
+	if (connect(fd, (struct sockaddr *)&to, sizeof(to)) != 0)
 		return mkpop_fail("connect(127.0.0.1)");
-	int a = accept4(lfds[i % n], NULL, NULL, SOCK_CLOEXEC);
+	int a = accept4(c->tcp_lfd[i % c->ntcp], NULL, NULL, SOCK_CLOEXEC);
 	if (a < 0)
 		return mkpop_fail("accept4(tcp)");
-	*cfd = c;
+	*cfd = fd;
 	*afd = a;
 	return 0;
 }
 
-static int mkpop_tcp_build(const struct mkpop_plan *p, int listeners)
+static int mkpop_unit(const struct mkpop_ctx *c, long u)
 {
-	int lfds[1000];
-	int c = -1;
-	int a = -1;
+	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
+	const struct mkpop_plan *p = &c->plan;
+	int sv[2];
 
-	if (mkpop_tcp_listen(lfds, listeners) != 0)
+	if (u < p->conns)
+		return mkpop_tcp_connect(c, u, &sv[0], &sv[1]);
+	u -= p->conns;
+	if (u < p->upairs) {
+		if (socketpair(AF_UNIX, types[u % 3] | SOCK_CLOEXEC, 0, sv) != 0)
+			return mkpop_fail("socketpair(AF_UNIX)");
+		return 0;
+	}
+	u -= p->upairs;
+	int k = (int)(u % c->nunix);
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return mkpop_fail("socket(AF_UNIX)");
+	if (connect(fd, (const struct sockaddr *)&c->unix_sa[k], c->unix_salen[k]) != 0)
+		return mkpop_fail("connect(unix listener)");
+	if (accept4(c->unix_lfd[k], NULL, NULL, SOCK_CLOEXEC) < 0)
+		return mkpop_fail("accept4(unix)");
+	return 0;
+}
+
+/* A worker builds units [lo, hi), says so on the pipe and holds them. The
+ * parent starts workers one at a time, so nobody accepts another's
+ * connection off the shared listeners. */
+static pid_t mkpop_worker(const struct mkpop_ctx *c, long lo, long hi, const sigset_t *stop)
+{
+	int pfd[2];
+	char ok = 0;
+	int sig = 0;
+
+	if (pipe2(pfd, O_CLOEXEC) != 0) {
+		mkpop_fail("pipe");
 		return -1;
-	for (long i = 0; i < p->conns; i++) {
-		if (mkpop_tcp_connect(i, lfds, listeners, &c, &a) != 0)
+	}
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0) {
+		mkpop_fail("fork");
+		return -1;
+	}
+	if (pid == 0) {
+		close(pfd[0]);
+		if (prctl(PR_SET_PDEATHSIG, SIGTERM) != 0 || getppid() != parent)
+			_exit(1);
+		for (long u = lo; u < hi; u++) {
+			if (mkpop_unit(c, u) != 0)
+				_exit(1);
+		}
+		if (write(pfd[1], "k", 1) != 1)
+			_exit(1);
+		close(pfd[1]);
+		while (sigwait(stop, &sig) != 0)
+			continue;
+		_exit(0);
+	}
+	close(pfd[1]);
+	ssize_t n = read(pfd[0], &ok, 1);
+	close(pfd[0]);
+	if (n != 1) {
+		fprintf(stderr, "mkpop: worker for units %ld..%ld failed\n", lo, hi);
+		kill(pid, SIGTERM);
+		waitpid(pid, NULL, 0);
+		return -1;
+	}
+	return pid;
+}
+
+static void mkpop_stop_workers(struct mkpop_ctx *c)
+{
+	for (int i = 0; i < c->nworkers; i++)
+		kill(c->workers[i], SIGTERM);
+	for (int i = 0; i < c->nworkers; i++)
+		waitpid(c->workers[i], NULL, 0);
+	c->nworkers = 0;
+}
+
+static int mkpop_build(struct mkpop_ctx *c, long per_proc, const sigset_t *stop)
+{
+	const struct mkpop_plan *p = &c->plan;
+	long units = p->conns + p->upairs + p->uconns;
+	int sv[2];
+
+	for (long lo = 0; lo < units; lo += per_proc) {
+		long hi = lo + per_proc < units ? lo + per_proc : units;
+		if (c->nworkers == MKPOP_WORKERS_MAX) {
+			fprintf(stderr, "mkpop: more than %d worker processes needed\n",
+				MKPOP_WORKERS_MAX);
 			return -1;
+		}
+		pid_t pid = mkpop_worker(c, lo, hi, stop);
+		if (pid < 0)
+			return -1;
+		c->workers[c->nworkers++] = pid;
 	}
 	/* The client closes first so the TIME-WAIT lands on its side, and
 	 * these come last because TIME-WAIT only lasts 60 s. */
 	for (long i = p->conns; i < p->conns + p->tw; i++) {
-		if (mkpop_tcp_connect(i, lfds, listeners, &c, &a) != 0)
+		if (mkpop_tcp_connect(c, i, &sv[0], &sv[1]) != 0)
 			return -1;
-		close(c);
-		close(a);
-	}
-	return 0;
-}
-
-static int mkpop_unix_listen(const struct sockaddr_un *sa, socklen_t len)
-{
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	if (fd < 0)
-		return mkpop_fail("socket(AF_UNIX)");
-	if (bind(fd, (const struct sockaddr *)sa, len) != 0)
-		return mkpop_fail("bind(unix listener)");
-	if (listen(fd, 4096) != 0)
-		return mkpop_fail("listen(unix)");
-	return fd;
-}
-
-/* Builds the Unix half: socketpairs of every type, then connections to a
- * path-bound and an abstract listener so named and unnamed sockets mix. */
-static int mkpop_unix_build(const struct mkpop_plan *p, const char *dir)
-{
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM, SOCK_SEQPACKET };
-	struct sockaddr_un sa[MKPOP_UNIX_LISTENERS_MAX];
-	socklen_t salen[MKPOP_UNIX_LISTENERS_MAX];
-	int lfd[MKPOP_UNIX_LISTENERS_MAX];
-	int nl = 0;
-	int sv[2];
-
-	for (long i = 0; i < p->upairs; i++) {
-		if (socketpair(AF_UNIX, types[i % 3] | SOCK_CLOEXEC, 0, sv) != 0)
-			return mkpop_fail("socketpair(AF_UNIX)");
-	}
-	if (p->uconns == 0)
-		return 0;
-
-	memset(sa, 0, sizeof(sa));
-	if (dir != NULL) {
-		sa[nl].sun_family = AF_UNIX;
-		int w = snprintf(sa[nl].sun_path, sizeof(sa[nl].sun_path),
-				 "%s/mkpop.sock", dir);
-		if (w < 0 || (size_t)w >= sizeof(sa[nl].sun_path)) {
-			fprintf(stderr, "mkpop: --dir path too long for a Unix socket\n");
-			return -1;
-		}
-		salen[nl] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + (size_t)w + 1);
-		nl++;
-	}
-	sa[nl].sun_family = AF_UNIX;
-	int w = snprintf(sa[nl].sun_path + 1, sizeof(sa[nl].sun_path) - 1,
-			 "sockscope-bench-%ld", (long)getpid());
-	salen[nl] = (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + (size_t)w);
-	nl++;
-	for (int k = 0; k < nl; k++) {
-		lfd[k] = mkpop_unix_listen(&sa[k], salen[k]);
-		if (lfd[k] < 0)
-			return -1;
-	}
-
-	for (long i = 0; i < p->uconns; i++) {
-		int k = (int)(i % nl);
-		int c = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (c < 0)
-			return mkpop_fail("socket(AF_UNIX)");
-		if (connect(c, (struct sockaddr *)&sa[k], salen[k]) != 0)
-			return mkpop_fail("connect(unix listener)");
-		if (accept4(lfd[k], NULL, NULL, SOCK_CLOEXEC) < 0)
-			return mkpop_fail("accept4(unix)");
+		close(sv[0]);
+		close(sv[1]);
 	}
 	return 0;
 }
@@ -296,6 +364,7 @@ static double mkpop_now(void)
 int main(int argc, char **argv)
 {
 	struct mkpop_opts o = { .tcp = 100000, .unix_socks = 50000, .listeners = 8 };
+	struct mkpop_ctx c = { .ntcp = 0 };
 	sigset_t stop;
 	int sig = 0;
 
@@ -303,8 +372,11 @@ int main(int argc, char **argv)
 		mkpop_usage(stderr);
 		return 2;
 	}
-	struct mkpop_plan p = mkpop_plan_make(&o);
-	if (p.conns + p.tw > (long)MKPOP_CLIENT_PORTS * 255) {
+	c.plan.tw = o.tcp / 10;
+	c.plan.conns = (o.tcp - c.plan.tw) / 2;
+	c.plan.upairs = o.unix_socks / 4;
+	c.plan.uconns = (o.unix_socks - 2 * c.plan.upairs) / 2;
+	if (c.plan.conns + c.plan.tw > (long)MKPOP_CLIENT_PORTS * 255) {
 		fprintf(stderr, "mkpop: --tcp %ld is more than the client address plan allows\n",
 			o.tcp);
 		return 2;
@@ -324,28 +396,32 @@ int main(int argc, char **argv)
 	if (getppid() == 1)
 		return 1;
 
-	rlim_t need = (rlim_t)(o.listeners + 2 * p.conns + 2 * p.upairs
-			       + 2 * p.uconns + MKPOP_FD_SLACK);
-	if (mkpop_raise_nofile(need) != 0)
+	long units = c.plan.conns + c.plan.upairs + c.plan.uconns;
+	long per_proc = mkpop_units_per_process((rlim_t)(2 * units + MKPOP_FD_SLACK + 2
+							 + o.listeners + MKPOP_UNIX_LISTENERS));
+	if (per_proc < 0)
 		return 1;
 
 	double t0 = mkpop_now();
-	if (mkpop_unix_build(&p, o.dir) != 0)
+	if (mkpop_tcp_listen(&c, o.listeners) != 0 || mkpop_unix_listen(&c, o.dir) != 0)
 		return 1;
-	double t1 = mkpop_now();
-	if (mkpop_tcp_build(&p, o.listeners) != 0)
+	if (mkpop_build(&c, per_proc, &stop) != 0) {
+		mkpop_stop_workers(&c);
 		return 1;
-	double t2 = mkpop_now();
-
-	fprintf(stderr, "mkpop: unix built in %.2f s, tcp in %.2f s\n", t1 - t0, t2 - t1);
-	printf("ready tcp_listen=%d tcp_estab=%ld tcp_timewait=%ld unix=%ld\n",
-	       o.listeners, 2 * p.conns, p.tw, 2 * p.upairs + 2 * p.uconns);
+	}
+	fprintf(stderr, "mkpop: built in %.2f s by %d worker process(es)\n",
+		mkpop_now() - t0, c.nworkers);
+	printf("ready tcp_listen=%d tcp_estab=%ld tcp_timewait=%ld unix_listen=%d unix=%ld\n",
+	       c.ntcp, 2 * c.plan.conns, c.plan.tw, c.nunix,
+	       2 * c.plan.upairs + 2 * c.plan.uconns);
 	if (fflush(stdout) != 0) {
 		mkpop_fail("write(stdout)");
+		mkpop_stop_workers(&c);
 		return 1;
 	}
 
 	while (sigwait(&stop, &sig) != 0)
 		continue;
+	mkpop_stop_workers(&c);
 	return 0;
 }

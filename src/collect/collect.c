@@ -21,7 +21,7 @@
 
 /* A dump the kernel flagged inconsistent is run again this many times. */
 #define COLLECT_DUMP_TRIES 3
-#define COLLECT_SLOTS 8
+#define COLLECT_SLOTS 4
 #define COLLECT_BUF_MAX (1024u * 1024u)
 
 struct collect_dump_info {

@@ -15,7 +15,7 @@
 
 /* A dump answer never exceeds 32 KiB per read (the kernel caps it); the
  * buffer is larger so that MSG_TRUNC means something is really wrong. */
-#define NL_RECV_BUF (64 * 1024)
+#define NL_RECV_BUF (36 * 1024)
 
 struct mnl_socket;
 

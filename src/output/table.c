@@ -1,6 +1,8 @@
-/* table.c - the ss-style table. Rows are formatted as they arrive (while
- * the kernel is still dumping) into one text arena, and column widths are
- * kept up to date; the end only pads and writes. */
+/* table.c - the ss-style table. The columns are fitted to every row, so
+ * rows are kept until the end: each as a compact binary record (about 24
+ * bytes for an IPv4 socket), not as text. Widths are measured as rows
+ * arrive, while the kernel is still dumping; the text is made again at
+ * the end, straight into the output buffer. */
 #include "config.h"
 
 #include "output/table.h"
@@ -10,44 +12,45 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
-enum table_text {
-	TT_LHOST,
-	TT_LPORT,
-	TT_PHOST,
-	TT_PPORT,
-	TT_PROC,
-	TT_COUNT
+enum table_col {
+	TC_LHOST,
+	TC_LPORT,
+	TC_PHOST,
+	TC_PPORT,
+	TC_COUNT
 };
 
-struct table_row {
-	uint32_t off; /* of the first text in the arena */
-	uint32_t rq, wq;
-	uint16_t len[TT_COUNT];
-	uint16_t cols[TT_COUNT];
-	uint8_t netid, state;
-	uint8_t known; /* SOCK_F_HAS_RQ, SOCK_F_HAS_WQ */
-	char sep;
-};
-
-struct table {
-	struct table_opts o;
-	struct table_row *rows;
-	size_t nrows, rowcap;
-	char *text;
-	size_t textlen, textcap;
-	size_t w[TT_COUNT];
-	size_t w_rq, w_wq, w_netid, w_state;
-};
-
-static const char *const table_headers[TT_COUNT] = {
-	[TT_LHOST] = "Local Address", [TT_LPORT] = "Port",
-	[TT_PHOST] = "Peer Address", [TT_PPORT] = "Port",
-	[TT_PROC] = "Process",
+static const char *const table_headers[TC_COUNT] = {
+	[TC_LHOST] = "Local Address", [TC_LPORT] = "Port",
+	[TC_PHOST] = "Peer Address", [TC_PPORT] = "Port",
 };
 
 /* The Process column stops growing past this many bytes. */
 #define TABLE_PROC_MAX 4096
+
+/* Record layout in the arena (unaligned; read with memcpy):
+ *   u8 netid, u8 family, u8 state, u8 flags (SOCK_F_*), u8 extra (TR_*)
+ *   u32 rq, u32 wq
+ *   inet: u16 sport, u16 dport, src, dst (4 or 16 bytes each),
+ *         [u32 ifindex if TR_IFINDEX], [u64 inode if TR_INODE]
+ *   unix: u64 inode, u64 peer_ino, u8 name_len, name bytes */
+enum table_rec_extra {
+	TR_IFINDEX = 1u << 0,
+	TR_INODE = 1u << 1,
+};
+
+#define TABLE_REC_MAX (5 + 8 + 4 + 32 + 4 + 8 + 16 + 1 + SOCK_UNIX_NAME_MAX)
+
+struct table {
+	struct table_opts o;
+	unsigned char *rec;
+	size_t reclen, reccap;
+	size_t nrows;
+	size_t w[TC_COUNT];
+	size_t w_rq, w_wq, w_netid, w_state;
+};
 
 static size_t table_digits(uint32_t v)
 {
@@ -59,7 +62,95 @@ static size_t table_digits(uint32_t v)
 	return n;
 }
 
-/* ss's form: users:(("comm",pid=N,fd=M),...), the name escaped. */
+static unsigned char *table_put(unsigned char *p, const void *v, size_t n)
+{
+	memcpy(p, v, n);
+	return p + n;
+}
+
+static size_t table_encode(const struct table *t, const struct sock_rec *r,
+			   unsigned char *out)
+{
+	unsigned char *p = out;
+	uint8_t extra = 0;
+
+	if (r->family != AF_UNIX && r->ifindex != 0)
+		extra |= TR_IFINDEX;
+	if (r->family != AF_UNIX && t->o.owners != NULL)
+		extra |= TR_INODE;
+	*p++ = r->netid;
+	*p++ = r->family;
+	*p++ = r->state;
+	*p++ = r->flags;
+	*p++ = extra;
+	p = table_put(p, &r->rq, 4);
+	p = table_put(p, &r->wq, 4);
+	if (r->family == AF_UNIX) {
+		uint8_t n = (uint8_t)r->name_len;
+		p = table_put(p, &r->inode, 8);
+		p = table_put(p, &r->peer_ino, 8);
+		*p++ = n;
+		if (n > 0)
+			p = table_put(p, r->name, n);
+	} else {
+		size_t alen = r->family == AF_INET ? 4 : 16;
+		p = table_put(p, &r->sport, 2);
+		p = table_put(p, &r->dport, 2);
+		p = table_put(p, r->src, alen);
+		p = table_put(p, r->dst, alen);
+		if (extra & TR_IFINDEX)
+			p = table_put(p, &r->ifindex, 4);
+		if (extra & TR_INODE)
+			p = table_put(p, &r->inode, 8);
+	}
+	return (size_t)(p - out);
+}
+
+/* Read one record back into r (r->name points into the arena). Returns
+ * the record's size. */
+static size_t table_decode(const unsigned char *in, struct sock_rec *r)
+{
+	const unsigned char *p = in;
+	uint8_t extra;
+
+	memset(r, 0, sizeof(*r));
+	r->netid = *p++;
+	r->family = *p++;
+	r->state = *p++;
+	r->flags = *p++;
+	extra = *p++;
+	memcpy(&r->rq, p, 4);
+	memcpy(&r->wq, p + 4, 4);
+	p += 8;
+	if (r->family == AF_UNIX) {
+		memcpy(&r->inode, p, 8);
+		memcpy(&r->peer_ino, p + 8, 8);
+		p += 16;
+		r->name_len = *p++;
+		r->name = r->name_len ? (const char *)p : NULL;
+		p += r->name_len;
+	} else {
+		size_t alen = r->family == AF_INET ? 4 : 16;
+		memcpy(&r->sport, p, 2);
+		memcpy(&r->dport, p + 2, 2);
+		p += 4;
+		memcpy(r->src, p, alen);
+		memcpy(r->dst, p + alen, alen);
+		p += 2 * alen;
+		if (extra & TR_IFINDEX) {
+			memcpy(&r->ifindex, p, 4);
+			p += 4;
+		}
+		if (extra & TR_INODE) {
+			memcpy(&r->inode, p, 8);
+			p += 8;
+		}
+	}
+	return (size_t)(p - in);
+}
+
+/* ss's form: users:(("comm",pid=N,fd=M),...), the name escaped. Returns 0
+ * when there is nothing to show. */
 static size_t table_process(const struct table *t, const struct sock_rec *r,
 			    char *out)
 {
@@ -101,84 +192,62 @@ static size_t table_process(const struct table *t, const struct sock_rec *r,
 	return (size_t)(o - out);
 }
 
+static void table_widen(size_t *w, size_t v)
+{
+	if (v > *w)
+		*w = v;
+}
+
 static int table_row(void *st, const struct sock_rec *r)
 {
 	struct table *t = st;
-	struct table_row *row;
-	char buf[TT_COUNT][TABLE_PROC_MAX > ADDR_TEXT_MAX ? TABLE_PROC_MAX
-							   : ADDR_TEXT_MAX];
-	size_t len[TT_COUNT], cols[TT_COUNT];
-	size_t total = 0;
-	size_t v;
+	char buf[ADDR_TEXT_MAX];
+	size_t cols;
 
-	len[TT_LHOST] = addr_local_host(t->o.addr, r, buf[TT_LHOST],
-					&cols[TT_LHOST]);
-	len[TT_LPORT] = addr_local_port(t->o.addr, r, buf[TT_LPORT]);
-	cols[TT_LPORT] = len[TT_LPORT];
-	len[TT_PHOST] = addr_peer_host(t->o.addr, r, buf[TT_PHOST],
-				       &cols[TT_PHOST]);
-	len[TT_PPORT] = addr_peer_port(t->o.addr, r, buf[TT_PPORT]);
-	cols[TT_PPORT] = len[TT_PPORT];
-	len[TT_PROC] = t->o.owners ? table_process(t, r, buf[TT_PROC]) : 0;
-	cols[TT_PROC] = len[TT_PROC];
+	/* Measure now; the text is made again at the end. */
+	addr_local_host(t->o.addr, r, buf, &cols);
+	table_widen(&t->w[TC_LHOST], cols);
+	table_widen(&t->w[TC_LPORT], addr_local_port(t->o.addr, r, buf));
+	addr_peer_host(t->o.addr, r, buf, &cols);
+	table_widen(&t->w[TC_PHOST], cols);
+	table_widen(&t->w[TC_PPORT], addr_peer_port(t->o.addr, r, buf));
+	table_widen(&t->w_rq,
+		    (r->flags & SOCK_F_HAS_RQ) ? table_digits(r->rq) : 1);
+	table_widen(&t->w_wq,
+		    (r->flags & SOCK_F_HAS_WQ) ? table_digits(r->wq) : 1);
+	table_widen(&t->w_netid, strlen(sock_netid_name(r->netid)));
+	table_widen(&t->w_state, strlen(sock_state_name(r->state)));
 
-	for (int i = 0; i < TT_COUNT; i++)
-		total += len[i];
-	if (t->textlen + total > t->textcap) {
-		do
-			t->textcap = t->textcap ? t->textcap * 2 : 64 * 1024;
-		while (t->textlen + total > t->textcap);
-		t->text = xrealloc(t->text, t->textcap);
+	if (t->reclen + TABLE_REC_MAX > t->reccap) {
+		t->reccap = t->reccap ? t->reccap * 2 : 64 * 1024;
+		t->rec = xrealloc(t->rec, t->reccap);
 	}
-	if (t->nrows == t->rowcap) {
-		t->rowcap = t->rowcap ? t->rowcap * 2 : 1024;
-		t->rows = xreallocarray(t->rows, t->rowcap, sizeof(*t->rows));
-	}
-	row = &t->rows[t->nrows++];
-	row->off = (uint32_t)t->textlen;
-	for (int i = 0; i < TT_COUNT; i++) {
-		memcpy(t->text + t->textlen, buf[i], len[i]);
-		t->textlen += len[i];
-		row->len[i] = (uint16_t)len[i];
-		row->cols[i] = (uint16_t)cols[i];
-		if (cols[i] > t->w[i])
-			t->w[i] = cols[i];
-	}
-	row->rq = r->rq;
-	row->wq = r->wq;
-	row->known = r->flags & (SOCK_F_HAS_RQ | SOCK_F_HAS_WQ);
-	row->netid = r->netid;
-	row->state = r->state;
-	row->sep = addr_separator(r);
-	v = (r->flags & SOCK_F_HAS_RQ) ? table_digits(r->rq) : 1;
-	if (v > t->w_rq)
-		t->w_rq = v;
-	v = (r->flags & SOCK_F_HAS_WQ) ? table_digits(r->wq) : 1;
-	if (v > t->w_wq)
-		t->w_wq = v;
-	v = strlen(sock_netid_name(r->netid));
-	if (v > t->w_netid)
-		t->w_netid = v;
-	v = strlen(sock_state_name(r->state));
-	if (v > t->w_state)
-		t->w_state = v;
+	t->reclen += table_encode(t, r, t->rec + t->reclen);
+	t->nrows++;
 	return 0;
 }
 
+/* A mark is a position in the record arena. */
 static size_t table_mark(void *st)
 {
-	return ((struct table *)st)->nrows;
+	return ((struct table *)st)->reclen;
 }
 
 /* Widths only grow; after a rollback they may be wider than needed. */
 static void table_rollback(void *st, size_t mark)
 {
 	struct table *t = st;
+	size_t n = 0;
 
-	if (mark >= t->nrows)
+	if (mark >= t->reclen)
 		return;
-	t->textlen = t->rows[mark].off;
-	t->nrows = mark;
+	t->reclen = mark;
+	/* recount the rows that remain */
+	for (size_t off = 0; off < t->reclen; n++) {
+		struct sock_rec r;
+		off += table_decode(t->rec + off, &r);
+	}
+	t->nrows = n;
 }
 
 static void table_cell_left(struct obuf *out, const char *s, size_t len,
@@ -218,108 +287,116 @@ static void table_fit(struct table *t, size_t fixed)
 
 	if (t->o.max_cols == 0)
 		return;
-	want = fixed + t->w[TT_LHOST] + t->w[TT_PHOST];
+	want = fixed + t->w[TC_LHOST] + t->w[TC_PHOST];
 	if (want <= t->o.max_cols)
 		return;
 	over = want - t->o.max_cols;
-	min_l = strlen(table_headers[TT_LHOST]);
-	min_p = strlen(table_headers[TT_PHOST]);
-	while (over > 0 && (t->w[TT_LHOST] > min_l || t->w[TT_PHOST] > min_p)) {
-		if (t->w[TT_LHOST] >= t->w[TT_PHOST] && t->w[TT_LHOST] > min_l)
-			t->w[TT_LHOST]--;
-		else if (t->w[TT_PHOST] > min_p)
-			t->w[TT_PHOST]--;
+	min_l = strlen(table_headers[TC_LHOST]);
+	min_p = strlen(table_headers[TC_PHOST]);
+	while (over > 0 && (t->w[TC_LHOST] > min_l || t->w[TC_PHOST] > min_p)) {
+		if (t->w[TC_LHOST] >= t->w[TC_PHOST] && t->w[TC_LHOST] > min_l)
+			t->w[TC_LHOST]--;
+		else if (t->w[TC_PHOST] > min_p)
+			t->w[TC_PHOST]--;
 		else
-			t->w[TT_LHOST]--;
+			t->w[TC_LHOST]--;
 		over--;
 	}
+}
+
+static void table_header(const struct table *t, struct obuf *out)
+{
+	if (t->o.show_netid)
+		table_cell_left(out, "Netid ", 6, 6, t->w_netid + 1);
+	if (t->o.show_state)
+		table_cell_left(out, "State ", 6, 6, t->w_state + 1);
+	table_cell_left(out, "Recv-Q ", 7, 7, t->w_rq + 1);
+	table_cell_left(out, "Send-Q ", 7, 7, t->w_wq + 1);
+	table_cell_right(out, "Local Address", 13, 13, t->w[TC_LHOST]);
+	obuf_putc(out, ':');
+	table_cell_left(out, "Port", 4, 4, t->w[TC_LPORT]);
+	obuf_putc(out, ' ');
+	table_cell_right(out, "Peer Address", 12, 12, t->w[TC_PHOST]);
+	obuf_putc(out, ':');
+	if (t->o.owners != NULL) {
+		table_cell_left(out, "Port", 4, 4, t->w[TC_PPORT]);
+		obuf_puts(out, " Process");
+	} else {
+		obuf_puts(out, "Port");
+	}
+	obuf_putc(out, '\n');
+}
+
+static void table_line(struct table *t, const struct sock_rec *r,
+		       struct obuf *out, char *proc)
+{
+	char buf[ADDR_TEXT_MAX];
+	size_t n, cols, plen;
+	char sep = addr_separator(r);
+
+	if (t->o.show_netid) {
+		const char *s = sock_netid_name(r->netid);
+		n = strlen(s);
+		table_cell_left(out, s, n, n, t->w_netid);
+		obuf_putc(out, ' ');
+	}
+	if (t->o.show_state) {
+		const char *s = sock_state_name(r->state);
+		n = strlen(s);
+		table_cell_left(out, s, n, n, t->w_state);
+		obuf_putc(out, ' ');
+	}
+	table_num(out, r->rq, r->flags & SOCK_F_HAS_RQ, t->w_rq);
+	table_num(out, r->wq, r->flags & SOCK_F_HAS_WQ, t->w_wq);
+	n = addr_local_host(t->o.addr, r, buf, &cols);
+	table_cell_right(out, buf, n, cols, t->w[TC_LHOST]);
+	obuf_putc(out, sep);
+	n = addr_local_port(t->o.addr, r, buf);
+	table_cell_left(out, buf, n, n, t->w[TC_LPORT]);
+	obuf_putc(out, ' ');
+	n = addr_peer_host(t->o.addr, r, buf, &cols);
+	table_cell_right(out, buf, n, cols, t->w[TC_PHOST]);
+	obuf_putc(out, sep);
+	n = addr_peer_port(t->o.addr, r, buf);
+	plen = t->o.owners != NULL ? table_process(t, r, proc) : 0;
+	if (plen > 0) {
+		table_cell_left(out, buf, n, n, t->w[TC_PPORT]);
+		obuf_putc(out, ' ');
+		obuf_put(out, proc, plen);
+	} else {
+		obuf_put(out, buf, n);
+	}
+	obuf_putc(out, '\n');
 }
 
 static int table_end(void *st, struct obuf *out, struct sc_err *err)
 {
 	struct table *t = st;
+	char *proc = NULL;
 	size_t fixed;
 
 	(void)err;
-	if (t->w_netid < 5)
-		t->w_netid = 5; /* "Netid" */
-	if (t->w_state < 5)
-		t->w_state = 5; /* "State" */
-	if (t->w_rq < 6)
-		t->w_rq = 6; /* "Recv-Q" */
-	if (t->w_wq < 6)
-		t->w_wq = 6; /* "Send-Q" */
-	for (int i = 0; i < TT_PROC; i++)
-		if (t->w[i] < strlen(table_headers[i]))
-			t->w[i] = strlen(table_headers[i]);
+	table_widen(&t->w_netid, 5); /* "Netid" */
+	table_widen(&t->w_state, 5); /* "State" */
+	table_widen(&t->w_rq, 6);    /* "Recv-Q" */
+	table_widen(&t->w_wq, 6);    /* "Send-Q" */
+	for (int i = 0; i < TC_COUNT; i++)
+		table_widen(&t->w[i], strlen(table_headers[i]));
 	fixed = (t->o.show_netid ? t->w_netid + 1 : 0) +
 		(t->o.show_state ? t->w_state + 1 : 0) + t->w_rq + 1 +
-		t->w_wq + 1 + 1 + t->w[TT_LPORT] + 1 + 1 + t->w[TT_PPORT];
+		t->w_wq + 1 + 1 + t->w[TC_LPORT] + 1 + 1 + t->w[TC_PPORT];
 	table_fit(t, fixed);
 
-	if (t->o.header) {
-		if (t->o.show_netid)
-			table_cell_left(out, "Netid ", 6, 6, t->w_netid + 1);
-		if (t->o.show_state)
-			table_cell_left(out, "State ", 6, 6, t->w_state + 1);
-		table_cell_left(out, "Recv-Q ", 7, 7, t->w_rq + 1);
-		table_cell_left(out, "Send-Q ", 7, 7, t->w_wq + 1);
-		table_cell_right(out, "Local Address", 13, 13, t->w[TT_LHOST]);
-		obuf_putc(out, ':');
-		table_cell_left(out, "Port", 4, 4, t->w[TT_LPORT]);
-		obuf_putc(out, ' ');
-		table_cell_right(out, "Peer Address", 12, 12, t->w[TT_PHOST]);
-		obuf_putc(out, ':');
-		if (t->o.owners != NULL) {
-			table_cell_left(out, "Port", 4, 4, t->w[TT_PPORT]);
-			obuf_puts(out, " Process");
-		} else {
-			obuf_puts(out, "Port");
-		}
-		obuf_putc(out, '\n');
+	if (t->o.header)
+		table_header(t, out);
+	if (t->o.owners != NULL)
+		proc = xmalloc(TABLE_PROC_MAX);
+	for (size_t off = 0; off < t->reclen;) {
+		struct sock_rec r;
+		off += table_decode(t->rec + off, &r);
+		table_line(t, &r, out, proc);
 	}
-	for (size_t i = 0; i < t->nrows; i++) {
-		const struct table_row *row = &t->rows[i];
-		const char *p = t->text + row->off;
-		const char *lh = p;
-		const char *lp = lh + row->len[TT_LHOST];
-		const char *ph = lp + row->len[TT_LPORT];
-		const char *pp = ph + row->len[TT_PHOST];
-		const char *pr = pp + row->len[TT_PPORT];
-
-		if (t->o.show_netid) {
-			const char *s = sock_netid_name(row->netid);
-			size_t n = strlen(s);
-			table_cell_left(out, s, n, n, t->w_netid);
-			obuf_putc(out, ' ');
-		}
-		if (t->o.show_state) {
-			const char *s = sock_state_name(row->state);
-			size_t n = strlen(s);
-			table_cell_left(out, s, n, n, t->w_state);
-			obuf_putc(out, ' ');
-		}
-		table_num(out, row->rq, row->known & SOCK_F_HAS_RQ, t->w_rq);
-		table_num(out, row->wq, row->known & SOCK_F_HAS_WQ, t->w_wq);
-		table_cell_right(out, lh, row->len[TT_LHOST],
-				 row->cols[TT_LHOST], t->w[TT_LHOST]);
-		obuf_putc(out, row->sep);
-		table_cell_left(out, lp, row->len[TT_LPORT],
-				row->cols[TT_LPORT], t->w[TT_LPORT]);
-		obuf_putc(out, ' ');
-		table_cell_right(out, ph, row->len[TT_PHOST],
-				 row->cols[TT_PHOST], t->w[TT_PHOST]);
-		obuf_putc(out, row->sep);
-		if (row->len[TT_PROC] > 0) {
-			table_cell_left(out, pp, row->len[TT_PPORT],
-					row->cols[TT_PPORT], t->w[TT_PPORT]);
-			obuf_putc(out, ' ');
-			obuf_put(out, pr, row->len[TT_PROC]);
-		} else {
-			obuf_put(out, pp, row->len[TT_PPORT]);
-		}
-		obuf_putc(out, '\n');
-	}
+	free(proc);
 	return 0;
 }
 
@@ -329,8 +406,7 @@ static void table_destroy(void *st)
 
 	if (t == NULL)
 		return;
-	free(t->rows);
-	free(t->text);
+	free(t->rec);
 	free(t);
 }
 

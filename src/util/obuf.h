@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define OBUF_BLOCK (256 * 1024)
+#define OBUF_BLOCK (64 * 1024)
 
 struct obuf {
 	int fd;

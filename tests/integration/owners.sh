@@ -48,6 +48,11 @@ exec 5<>/dev/tcp/127.0.0.1/41000
 sleep 30 &
 child=$!
 SC_PIDS="$SC_PIDS $child"
+# until the child has exec'd, its name is still bash
+for _ in $(seq 50); do
+	[ "$(cat "/proc/$child/comm" 2>/dev/null)" = sleep ] && break
+	sleep 0.05
+done
 # sockscope must not inherit the socket: list from a subshell without it
 (exec 5<&-; exec "$SOCKSCOPE" -tnp -H) >"$SC_TMP/out" 2>"$SC_TMP/err"
 # columns: State Recv-Q Send-Q Local Peer Process; our end is the one
