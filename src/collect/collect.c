@@ -403,20 +403,24 @@ static const char *const collect_proc_files[COLLECT_DUMP_COUNT] = {
 	[COLLECT_DUMP_TCP6] = "tcp6",
 };
 
+/* List one dump from /proc/net instead. why is set when the kernel refused
+ * this dump alone; when no sock_diag socket could be opened at all, the
+ * caller says so once for every dump. */
 static int collect_fallback(enum collect_dump d, const struct collect_query *q,
 			    const struct collect_opts *o,
 			    const struct collect_consumer *c,
 			    struct collect_report *rep, const char *why,
 			    struct sc_err *err)
 {
-	sc_warn_add(&rep->warnings,
-		    "sock_diag is not available for %s (%s); listing it from "
-		    "%s/net/%s",
-		    collect_dump_name(d), why,
-		    o->proc_root ? o->proc_root : "/proc",
-		    collect_proc_files[d]);
-	return procfs_collect_dump(o->proc_root ? o->proc_root : "/proc", d,
-				   q, c, rep, err);
+	const char *root = o->proc_root ? o->proc_root : "/proc";
+
+	if (why != NULL)
+		sc_warn_add(&rep->warnings,
+			    "sock_diag does not list %s here (%s); listing "
+			    "it from %s/net/%s",
+			    collect_dump_name(d), why, root,
+			    collect_proc_files[d]);
+	return procfs_collect_dump(root, d, q, c, rep, err);
 }
 
 int collect_run(const struct collect_query *q, const struct collect_opts *o,
@@ -461,13 +465,17 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 				snprintf(no_nl_buf, sizeof(no_nl_buf), "%s",
 					 strerror(err->code));
 				no_nl = no_nl_buf;
+				sc_warn_add(&rep->warnings,
+					    "sock_diag is not available (%s); "
+					    "listing from %s/net",
+					    no_nl, proc_root);
 			} else {
 				ret = -1;
 				break;
 			}
 		}
 		if (no_nl != NULL) {
-			ret = collect_fallback(d, q, o, c, rep, no_nl, err);
+			ret = collect_fallback(d, q, o, c, rep, NULL, err);
 			continue;
 		}
 
