@@ -57,10 +57,13 @@ static int cli_backend(const char *s, enum collect_backend *b,
 /* An option getopt rejected. For a long option optopt holds the option's
  * val (a letter, or one of enum cli_long_only), so the argument itself is
  * the thing to name; stripped of any "=value", and never echoed raw. */
-static int cli_opt_error(int argc, char **argv, int c, struct sc_err *err)
+static int cli_opt_error(int argc, char **argv, int c, int prev,
+			 struct sc_err *err)
 {
-	const char *arg = optind - 1 < argc && optind > 0 ? argv[optind - 1]
-							  : "";
+	/* getopt moves optind past an element only when it is done with it:
+	 * inside a group of short options ("-qt") it still points at it. */
+	int at = optind > prev ? optind - 1 : optind;
+	const char *arg = at > 0 && at < argc ? argv[at] : "";
 	char name[64];
 	size_t n;
 
@@ -155,8 +158,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 	o->backend = COLLECT_BACKEND_AUTO;
 	optind = 0; /* full reset: cli_parse may run more than once */
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, cli_short_opts, cli_long_opts,
-				NULL)) != -1) {
+	for (;;) {
+		int prev = optind > 0 ? optind : 1;
+
+		c = getopt_long(argc, argv, cli_short_opts, cli_long_opts, NULL);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 't': netids |= SOCK_NETID_BIT(SOCK_NETID_TCP); break;
 		case 'u': netids |= SOCK_NETID_BIT(SOCK_NETID_UDP); break;
@@ -180,7 +187,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		case ':':
 		case '?':
 		default:
-			return cli_opt_error(argc, argv, c, err);
+			return cli_opt_error(argc, argv, c, prev, err);
 		}
 	}
 	if (o->record_path != NULL && o->replay_path != NULL)

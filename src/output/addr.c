@@ -167,7 +167,8 @@ static void addr_services_load(struct addr_ctx *c)
 	free(buf);
 	/* Sorted with line order as the last key: the lookup finds the first
 	 * entry for a port, as getservbyport() does. */
-	qsort(c->svc, c->nsvc, sizeof(*c->svc), addr_svc_cmp);
+	if (c->nsvc > 0)
+		qsort(c->svc, c->nsvc, sizeof(*c->svc), addr_svc_cmp);
 }
 
 static const char *addr_service(struct addr_ctx *c, uint16_t port, int udp)
@@ -427,8 +428,8 @@ size_t addr_local_host(struct addr_ctx *c, const struct sock_rec *r,
 	if (r->family == AF_UNIX)
 		return addr_unix_name(c, r, out, cols);
 	n = addr_inet_host(c, r, r->src, r->ifindex, out);
-	if (cols != NULL)
-		*cols = n; /* ASCII, or escaped text whose width is its length */
+	if (cols != NULL) /* a host or interface name may be UTF-8 */
+		*cols = esc_cols(out, n);
 	return n;
 }
 
@@ -445,7 +446,7 @@ size_t addr_peer_host(struct addr_ctx *c, const struct sock_rec *r, char *out,
 		n = addr_inet_host(c, r, r->dst, 0, out);
 	}
 	if (cols != NULL)
-		*cols = n;
+		*cols = esc_cols(out, n);
 	return n;
 }
 

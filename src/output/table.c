@@ -86,7 +86,7 @@ static size_t table_encode(const struct table *t, const struct sock_rec *r,
 	p = table_put(p, &r->rq, 4);
 	p = table_put(p, &r->wq, 4);
 	if (r->family == AF_UNIX) {
-		uint8_t n = (uint8_t)r->name_len;
+		uint8_t n = r->name != NULL ? (uint8_t)r->name_len : 0;
 		p = table_put(p, &r->inode, 8);
 		p = table_put(p, &r->peer_ino, 8);
 		*p++ = n;
@@ -207,10 +207,13 @@ static int table_row(void *st, const struct sock_rec *r)
 	/* Measure now; the text is made again at the end. */
 	addr_local_host(t->o.addr, r, buf, &cols);
 	table_widen(&t->w[TC_LHOST], cols);
-	table_widen(&t->w[TC_LPORT], addr_local_port(t->o.addr, r, buf));
+	/* a service name may be UTF-8: ports are measured in columns too */
+	table_widen(&t->w[TC_LPORT],
+		    esc_cols(buf, addr_local_port(t->o.addr, r, buf)));
 	addr_peer_host(t->o.addr, r, buf, &cols);
 	table_widen(&t->w[TC_PHOST], cols);
-	table_widen(&t->w[TC_PPORT], addr_peer_port(t->o.addr, r, buf));
+	table_widen(&t->w[TC_PPORT],
+		    esc_cols(buf, addr_peer_port(t->o.addr, r, buf)));
 	table_widen(&t->w_rq,
 		    (r->flags & SOCK_F_HAS_RQ) ? table_digits(r->rq) : 1);
 	table_widen(&t->w_wq,
@@ -352,7 +355,7 @@ static void table_line(struct table *t, const struct sock_rec *r,
 	table_cell_right(out, buf, n, cols, t->w[TC_LHOST]);
 	obuf_putc(out, sep);
 	n = addr_local_port(t->o.addr, r, buf);
-	table_cell_left(out, buf, n, n, t->w[TC_LPORT]);
+	table_cell_left(out, buf, n, esc_cols(buf, n), t->w[TC_LPORT]);
 	obuf_putc(out, ' ');
 	n = addr_peer_host(t->o.addr, r, buf, &cols);
 	table_cell_right(out, buf, n, cols, t->w[TC_PHOST]);
@@ -360,7 +363,7 @@ static void table_line(struct table *t, const struct sock_rec *r,
 	n = addr_peer_port(t->o.addr, r, buf);
 	plen = t->o.owners != NULL ? table_process(t, r, proc) : 0;
 	if (plen > 0) {
-		table_cell_left(out, buf, n, n, t->w[TC_PPORT]);
+		table_cell_left(out, buf, n, esc_cols(buf, n), t->w[TC_PPORT]);
 		obuf_putc(out, ' ');
 		obuf_put(out, proc, plen);
 	} else {

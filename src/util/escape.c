@@ -4,6 +4,7 @@
 #include "util/escape.h"
 
 #include <langinfo.h>
+#include <wchar.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
@@ -52,7 +53,7 @@ static size_t esc_utf8_decode(const unsigned char *s, size_t len,
 /* Code points that are invisible or reorder text: shown as \u{...}. */
 static int esc_cp_is_hidden(uint32_t cp)
 {
-	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad ||
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0xad || cp == 0x61c ||
 	       (cp >= 0x200b && cp <= 0x200f) ||
 	       (cp >= 0x2028 && cp <= 0x202e) ||
 	       (cp >= 0x2060 && cp <= 0x2069) || cp == 0xfeff ||
@@ -60,21 +61,10 @@ static int esc_cp_is_hidden(uint32_t cp)
 	       (cp >= 0xe0000 && cp <= 0xe007f);
 }
 
-static size_t esc_cp_width(uint32_t cp)
+/* Columns of a code point in the locale's terms; -1 if not printable. */
+static int esc_cp_width(uint32_t cp)
 {
-	if ((cp >= 0x0300 && cp <= 0x036f) || (cp >= 0x1ab0 && cp <= 0x1aff) ||
-	    (cp >= 0x1dc0 && cp <= 0x1dff) || (cp >= 0x20d0 && cp <= 0x20ff) ||
-	    (cp >= 0xfe20 && cp <= 0xfe2f))
-		return 0;
-	if ((cp >= 0x1100 && cp <= 0x115f) || (cp >= 0x2e80 && cp <= 0xa4cf) ||
-	    (cp >= 0xac00 && cp <= 0xd7a3) || (cp >= 0xf900 && cp <= 0xfaff) ||
-	    (cp >= 0xfe30 && cp <= 0xfe4f) || (cp >= 0xff00 && cp <= 0xff60) ||
-	    (cp >= 0xffe0 && cp <= 0xffe6) ||
-	    (cp >= 0x1f300 && cp <= 0x1f64f) ||
-	    (cp >= 0x1f900 && cp <= 0x1f9ff) ||
-	    (cp >= 0x20000 && cp <= 0x3fffd))
-		return 2;
-	return 1;
+	return wcwidth((wchar_t)cp);
 }
 
 size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
@@ -105,11 +95,12 @@ size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
 		if (c >= 0x80 && (flags & ESC_UTF8)) {
 			uint32_t cp = 0;
 			size_t n = esc_utf8_decode(s + i, len - i, &cp);
-			if (n > 0 && !esc_cp_is_hidden(cp)) {
+			int w = n > 0 ? esc_cp_width(cp) : -1;
+			if (n > 0 && w >= 0 && !esc_cp_is_hidden(cp)) {
 				memcpy(o, s + i, n);
 				o += n;
 				i += n;
-				width += esc_cp_width(cp);
+				width += (size_t)w;
 				continue;
 			}
 			if (n > 0) {
@@ -160,6 +151,34 @@ size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
 	if (cols != NULL)
 		*cols = width;
 	return (size_t)(o - out);
+}
+
+size_t esc_cols(const char *s, size_t len)
+{
+	const unsigned char *p = (const unsigned char *)s;
+	size_t cols = 0;
+
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n;
+		int w;
+
+		if (p[i] < 0x80) {
+			cols++;
+			i++;
+			continue;
+		}
+		n = esc_utf8_decode(p + i, len - i, &cp);
+		if (n == 0) {
+			cols++;
+			i++;
+			continue;
+		}
+		w = esc_cp_width(cp);
+		cols += w < 0 ? 1 : (size_t)w;
+		i += n;
+	}
+	return cols;
 }
 
 int esc_locale_is_utf8(void)

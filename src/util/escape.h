@@ -23,11 +23,16 @@ enum esc_flags {
  * Printable ASCII is copied, backslash is doubled, \a \b \t \n \v \f \r,
  * ESC and NUL are written as \a \b \t \n \v \f \r \e \0, other control
  * bytes, DEL and (without ESC_UTF8, or when malformed) bytes >= 0x80 as
- * \xHH; C1 controls and invisible direction/format characters as \u{HHHH}.
+ * \xHH; C1 controls, invisible direction/format characters and what the
+ * locale calls unprintable (wcwidth() < 0) as \u{HHHH}.
  * The result is NUL-terminated; returns its length. If cols is not NULL it
  * receives the number of terminal columns the result occupies. */
 size_t esc_text(char *out, const char *in, size_t len, unsigned flags,
 		size_t *cols);
+
+/* The terminal columns of text that esc_text() produced (ASCII and
+ * printable UTF-8). */
+size_t esc_cols(const char *s, size_t len);
 
 /* True if the process's locale uses UTF-8. */
 int esc_locale_is_utf8(void);
