@@ -118,7 +118,9 @@ for opt in $longs $shorts; do
 		missing=1
 	fi
 done
-[ "$missing" -eq 0 ] && echo "ok: every option in --help is in the man page and the completion"
+if [ "$missing" -eq 0 ]; then
+	echo "ok: every option in --help is in ${rendered:+the man page and }the completion"
+fi
 
 # ---- the completion completes ----------------------------------------------
 # Runs in a child bash: bash_completion changes shell options and defines
@@ -131,6 +133,7 @@ complete_cases()
 	# shellcheck disable=SC1090
 	source "$comp" || return 1
 	# compopt only works while bash itself is completing.
+	# shellcheck disable=SC2317
 	compopt() { :; }
 
 	comp()
@@ -177,7 +180,7 @@ else
 		got=$(words "$key")
 		want=$(printf '%s\n' "$@" | sort)
 		if [ "$got" != "$want" ]; then
-			fail "completion '$key': got [$(echo $got)], want [$*]"
+			fail "completion '$key': got [${got//$'\n'/ }], want [$*]"
 		else
 			echo "ok: completion '$key'"
 		fi
