@@ -16,16 +16,13 @@
 struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
 				     int protocol, unsigned states)
 {
-	struct nlmsghdr *nlh;
 	struct inet_diag_req_v2 *req;
+	void *extra;
+	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
 
-	if (cap < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req)))
+	if (nlh == NULL)
 		return NULL;
-	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req)));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req = extra;
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = (uint8_t)protocol;
 	/* No extensions: the listing needs only the fixed message, and every

@@ -86,6 +86,21 @@ ssize_t nl_recv(struct nl_sock *s, void *buf, size_t cap, struct sc_err *err)
 	return n;
 }
 
+struct nlmsghdr *nl_diag_dump_req(void *buf, size_t cap, size_t extra_len,
+				  void **extra)
+{
+	struct nlmsghdr *nlh;
+
+	if (cap < MNL_NLMSG_HDRLEN + MNL_ALIGN(extra_len))
+		return NULL;
+	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(extra_len));
+	nlh = mnl_nlmsg_put_header(buf);
+	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
+	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	*extra = mnl_nlmsg_put_extra_header(nlh, extra_len);
+	return nlh;
+}
+
 int nl_attr_parse(const struct nlmsghdr *nlh, unsigned offset, nl_attr_cb cb,
 		  void *data)
 {

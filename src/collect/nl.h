@@ -54,6 +54,12 @@ struct nl_walk {
 	char extack[NL_EXTACK_MAX]; /* the kernel's extended ACK message */
 };
 
+/* Start a SOCK_DIAG_BY_FAMILY dump request in buf: the netlink header and
+ * a zeroed family-specific header of extra_len bytes, returned in *extra.
+ * Returns NULL if cap is too small. */
+struct nlmsghdr *nl_diag_dump_req(void *buf, size_t cap, size_t extra_len,
+				  void **extra);
+
 /* Parse the attributes of a message from offset (the fixed header's size)
  * through cb, like mnl_attr_parse(), but strictly: an attribute shorter
  * than its header or longer than what remains makes it fail instead of

@@ -14,16 +14,13 @@
 
 struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states)
 {
-	struct nlmsghdr *nlh;
 	struct unix_diag_req *req;
+	void *extra;
+	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
 
-	if (cap < MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req)))
+	if (nlh == NULL)
 		return NULL;
-	memset(buf, 0, MNL_NLMSG_HDRLEN + MNL_ALIGN(sizeof(*req)));
-	nlh = mnl_nlmsg_put_header(buf);
-	nlh->nlmsg_type = SOCK_DIAG_BY_FAMILY;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
-	req = mnl_nlmsg_put_extra_header(nlh, sizeof(*req));
+	req = extra;
 	req->sdiag_family = AF_UNIX;
 	req->udiag_states = states;
 	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |

@@ -346,28 +346,21 @@ static int addr_is_zero(const uint8_t *a, size_t n)
 static size_t addr_inet_host(struct addr_ctx *c, const struct sock_rec *r,
 			     const uint8_t *a, uint32_t ifindex, char *out)
 {
-	char *o = out;
+	size_t alen = r->family == AF_INET ? 4 : 16;
 	const char *name = NULL;
+	char *o = out;
 
-	if (r->family == AF_INET) {
-		if (c->o.resolve && !addr_is_zero(a, 4))
-			name = addr_hostname(c, AF_INET, a);
-		if (name != NULL) {
-			size_t n = strlen(name);
-			memcpy(o, name, n);
-			o += n;
-		} else {
-			o += addr_fmt_ipv4(o, a);
-		}
-	} else if (addr_is_zero(a, 16) && !(r->flags & SOCK_F_V6ONLY)) {
-		*o++ = '*';
+	if (alen == 16 && addr_is_zero(a, 16) && !(r->flags & SOCK_F_V6ONLY)) {
+		*o++ = '*'; /* the dual-stack wildcard, as ss shows it */
 	} else {
-		if (c->o.resolve && !addr_is_zero(a, 16))
-			name = addr_hostname(c, AF_INET6, a);
+		if (c->o.resolve && !addr_is_zero(a, alen))
+			name = addr_hostname(c, r->family, a);
 		if (name != NULL) {
 			size_t n = strlen(name);
 			memcpy(o, name, n);
 			o += n;
+		} else if (alen == 4) {
+			o += addr_fmt_ipv4(o, a);
 		} else {
 			char tmp[INET6_ADDRSTRLEN];
 			size_t n;
