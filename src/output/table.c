@@ -47,7 +47,6 @@ struct table {
 	struct table_opts o;
 	unsigned char *rec;
 	size_t reclen, reccap;
-	size_t nrows;
 	size_t w[TC_COUNT];
 	size_t w_rq, w_wq, w_netid, w_state;
 };
@@ -226,7 +225,6 @@ static int table_row(void *st, const struct sock_rec *r)
 		t->rec = xrealloc(t->rec, t->reccap);
 	}
 	t->reclen += table_encode(t, r, t->rec + t->reclen);
-	t->nrows++;
 	return 0;
 }
 
@@ -240,17 +238,9 @@ static size_t table_mark(void *st)
 static void table_rollback(void *st, size_t mark)
 {
 	struct table *t = st;
-	size_t n = 0;
 
-	if (mark >= t->reclen)
-		return;
-	t->reclen = mark;
-	/* recount the rows that remain */
-	for (size_t off = 0; off < t->reclen; n++) {
-		struct sock_rec r;
-		off += table_decode(t->rec + off, &r);
-	}
-	t->nrows = n;
+	if (mark < t->reclen)
+		t->reclen = mark;
 }
 
 static void table_cell_left(struct obuf *out, const char *s, size_t len,
