@@ -742,6 +742,46 @@ static void test_replay_interrupted_and_errors(void **state)
 	free(c.v);
 }
 
+/* Malformed messages among good ones: the good ones are listed and the
+ * user is told how many were skipped, in which dump. */
+static void test_replay_malformed_warns(void **state)
+{
+	char path[] = "/tmp/sockscope-test-XXXXXX";
+	struct msgbuf m = { .len = 0 };
+	struct inet_diag_msg d = tcp_msg(1);
+	struct collected c = { 0 };
+	struct collect_report rep;
+	struct sc_err err = { 0 };
+	struct collect_query q = q_all;
+	struct nlmsghdr *nlh;
+	uint8_t one = 1;
+	int fd = mkstemp(path);
+	(void)state;
+
+	assert_true(fd >= 0);
+	close(fd);
+	put_msg(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &d, sizeof(d));
+	put_msg(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &d, 12); /* too short */
+	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &d, sizeof(d));
+	add_attr(&m, nlh, INET_DIAG_SKV6ONLY, &one, 0); /* empty u8 */
+	d.idiag_state = 99;
+	put_msg(&m, SOCK_DIAG_BY_FAMILY, NLM_F_MULTI, &d, sizeof(d));
+	put_msg(&m, NLMSG_DONE, NLM_F_MULTI, "\0\0\0\0", 4);
+	write_recording(path, &m, COLLECT_DUMP_TCP4);
+
+	q.netids = SOCK_NETID_BIT(SOCK_NETID_TCP);
+	q.families = COLLECT_AF_INET;
+	assert_int_equal(replay_collect(path, &q, &c, &rep, &err), 0);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(rep.interrupted, 0);
+	assert_int_equal(rep.warnings.n, 1);
+	assert_string_equal(rep.warnings.msg[0],
+			    "3 malformed sock_diag message(s) in the tcp/IPv4 "
+			    "dump were skipped");
+	unlink(path);
+	free(c.v);
+}
+
 static void test_replay_file_checks(void **state)
 {
 	struct replay r;
@@ -829,6 +869,7 @@ int main(void)
 		cmocka_unit_test(test_dump_intr_flag),
 		cmocka_unit_test(test_seq_and_portid_filter),
 		cmocka_unit_test(test_replay_interrupted_and_errors),
+		cmocka_unit_test(test_replay_malformed_warns),
 		cmocka_unit_test(test_replay_file_checks),
 		cmocka_unit_test(test_requests),
 	};
