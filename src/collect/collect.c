@@ -127,7 +127,6 @@ struct collect_pipe {
 	size_t bufsize;
 	/* the reader's job */
 	struct nl_sock *nl;
-	struct nlmsghdr *req;
 	enum collect_dump dump;
 	struct record_writer *rec;
 };
@@ -135,8 +134,8 @@ struct collect_pipe {
 /* Reads one dump until the kernel says it is done, handing each datagram
  * to the consumer through the slots. Used as a thread body, or called
  * slot by slot when running in one thread. */
-static int collect_reader_step(struct collect_pipe *p, struct collect_slot *s,
-			       int *finished)
+static void collect_reader_step(struct collect_pipe *p,
+				struct collect_slot *s, int *finished)
 {
 	struct nl_walk w = { 0 };
 	ssize_t n;
@@ -147,21 +146,20 @@ static int collect_reader_step(struct collect_pipe *p, struct collect_slot *s,
 	if (n < 0) {
 		s->kind = SLOT_FAIL;
 		*finished = 1;
-		return 0;
+		return;
 	}
 	s->len = (size_t)n;
 	if (p->rec != NULL &&
 	    record_chunk(p->rec, p->dump, s->buf, s->len, &s->err) < 0) {
 		s->kind = SLOT_FAIL;
 		*finished = 1;
-		return 0;
+		return;
 	}
 	w.seq = p->nl->seq;
 	w.portid = p->nl->portid;
 	/* Only the end of the dump matters here; the consumer parses. */
 	*finished = nl_walk_chunk(s->buf, s->len, &w, NULL, NULL) !=
 		    NL_WALK_MORE;
-	return 0;
 }
 
 static void *collect_reader_thread(void *arg)
@@ -282,7 +280,6 @@ collect_live_dump(struct nl_sock *nl, struct nlmsghdr *req,
 	w->portid = nl->portid;
 	collect_pipe_init(&p, bufsize);
 	p.nl = nl;
-	p.req = req;
 	p.dump = parse->dump;
 	p.rec = rec;
 

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/procfs.h"
+#include "util/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -19,7 +20,6 @@
 
 /* A /proc/net file larger than this is refused rather than read. */
 #define PROCFS_FILE_MAX ((size_t)512 * 1024 * 1024)
-#define PROCFS_READ_CHUNK ((size_t)64 * 1024)
 
 /* Flags bit the kernel sets on listening Unix sockets (__SO_ACCEPTCON). */
 #define PROCFS_UNIX_ACCEPTCON 0x10000u
@@ -659,57 +659,6 @@ static int procfs_lstat_probe(void *ud, const char *path, size_t len)
 	return -1;
 }
 
-/* Reads a whole file. /proc files have no size to ask for, so the buffer
- * grows as it fills, up to PROCFS_FILE_MAX. */
-static int procfs_read_file(const char *path, char **out, size_t *outlen,
-			    struct sc_err *err)
-{
-	size_t cap = PROCFS_READ_CHUNK, len = 0;
-	char *buf;
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
-
-	if (fd < 0)
-		return sc_err_set(err, errno, "cannot read %s: %s", path,
-				  strerror(errno));
-	buf = xmalloc(cap);
-	for (;;) {
-		ssize_t n;
-
-		if (len == cap) {
-			if (cap > PROCFS_FILE_MAX) {
-				free(buf);
-				close(fd);
-				return sc_err_set(err, EFBIG,
-						  "cannot read %s: larger than "
-						  "%zu MiB",
-						  path, PROCFS_FILE_MAX >> 20);
-			}
-			/* One byte past the cap tells a file of exactly
-			 * the cap from a larger one. */
-			cap = cap * 2 > PROCFS_FILE_MAX ? PROCFS_FILE_MAX + 1
-							: cap * 2;
-			buf = xrealloc(buf, cap);
-		}
-		n = read(fd, buf + len, cap - len);
-		if (n < 0) {
-			int e = errno;
-			if (e == EINTR)
-				continue;
-			free(buf);
-			close(fd);
-			return sc_err_set(err, e, "cannot read %s: %s", path,
-					  strerror(e));
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	*out = buf;
-	*outlen = len;
-	return 0;
-}
-
 struct procfs_file {
 	const char *name;
 	enum sock_netid netid; /* for inet files */
@@ -760,7 +709,7 @@ int procfs_collect_dump(const char *proc_root, enum collect_dump dump,
 	if (n < 0 || (size_t)n >= sizeof(path))
 		return sc_err_set(err, ENAMETOOLONG, "cannot read %s/net/%s: %s",
 				  proc_root, f->name, strerror(ENAMETOOLONG));
-	if (procfs_read_file(path, &buf, &len, err) < 0)
+	if (sc_read_file(path, PROCFS_FILE_MAX, &buf, &len, err) < 0)
 		return -1;
 	rep->used_proc |= 1u << dump;
 	rc = c->begin != NULL ? c->begin(c->ud, dump) : 0;

@@ -2,7 +2,7 @@
 #include "config.h"
 
 #include "collect/record.h"
-#include "util/xalloc.h"
+#include "util/readfile.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -97,7 +97,6 @@ static int replay_check(const struct replay *r, struct sc_err *err,
 int replay_load(struct replay *r, const char *path, struct sc_err *err)
 {
 	struct stat st;
-	size_t got = 0;
 	int fd;
 
 	r->data = NULL;
@@ -118,22 +117,15 @@ int replay_load(struct replay *r, const char *path, struct sc_err *err)
 				  "%s: not a regular file of at most 1 GiB",
 				  path);
 	}
-	r->data = xmalloc((size_t)st.st_size + 1);
-	while (got < (size_t)st.st_size) {
-		ssize_t n = read(fd, r->data + got, (size_t)st.st_size - got);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			int e = n < 0 ? errno : EIO;
-			close(fd);
-			replay_free(r);
-			return sc_err_set(err, e, "cannot read %s: %s", path,
-					  strerror(e));
-		}
-		got += (size_t)n;
+	{
+		char *buf;
+		int rc = sc_read_fd(fd, path, RECORD_MAX_FILE, &buf, &r->len,
+				    err);
+		close(fd);
+		if (rc < 0)
+			return -1;
+		r->data = (unsigned char *)buf;
 	}
-	close(fd);
-	r->len = got;
 	if (replay_check(r, err, path) < 0) {
 		replay_free(r);
 		return -1;

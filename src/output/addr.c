@@ -7,6 +7,7 @@
 #include "output/addr.h"
 #include "util/escape.h"
 #include "util/obuf.h"
+#include "util/readfile.h"
 #include "util/xalloc.h"
 
 #include <arpa/inet.h>
@@ -125,32 +126,14 @@ static void addr_services_load(struct addr_ctx *c)
 {
 	const char *path = c->o.services_path ? c->o.services_path
 					      : "/etc/services";
-	size_t cap = 0, len = 0, bufcap = 64 * 1024;
+	struct sc_err err;
+	size_t cap = 0, len;
 	char *buf;
-	int fd;
 
 	c->services_loaded = 1;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return; /* no services file: ports stay numeric */
-	buf = xmalloc(bufcap + 1);
-	for (;;) {
-		ssize_t n;
-		if (len == bufcap) {
-			if (bufcap >= 16u * 1024 * 1024)
-				break; /* not a plausible services file */
-			bufcap *= 2;
-			buf = xrealloc(buf, bufcap + 1);
-		}
-		n = read(fd, buf + len, bufcap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = '\0';
+	/* No services file, or an implausible one: ports stay numeric. */
+	if (sc_read_file(path, 16u * 1024 * 1024, &buf, &len, &err) < 0)
+		return;
 	for (char *line = buf; line < buf + len;) {
 		char *nl = memchr(line, '\n', (size_t)(buf + len - line));
 		char *hash;
