@@ -27,6 +27,7 @@ static const struct option cli_long_opts[] = {
 	{ "resolve", no_argument, NULL, 'r' },
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "processes", no_argument, NULL, 'p' },
+	{ "extended", no_argument, NULL, 'e' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -35,7 +36,7 @@ static const struct option cli_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char cli_short_opts[] = "+:tux46lanrHphV";
+static const char cli_short_opts[] = "+:tux46lanrHpehV";
 
 static int cli_backend(const char *s, enum collect_backend *b,
 		       struct sc_err *err)
@@ -176,6 +177,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		case 'r': o->resolve = 1; break;
 		case 'H': o->no_header = 1; break;
 		case 'p': o->processes = 1; break;
+		case 'e': o->extended = 1; break;
 		case 'h': o->action = CLI_HELP; return 0;
 		case 'V': o->action = CLI_VERSION; return 0;
 		case OPT_BACKEND:
@@ -237,7 +239,11 @@ void cli_usage(struct obuf *out)
 "  -n, --numeric        do not resolve service names\n"
 "  -r, --resolve        resolve host names\n"
 "  -H, --no-header      suppress the header line\n"
-"  -p, --processes      show the processes that hold each socket\n"
+"  -p, --processes      show the processes that hold each socket, and\n"
+"                       those at the other end of a Unix connection\n"
+"  -e, --extended       show uid, user, inode and cookie; for Unix\n"
+"                       sockets the socket file (ok, replaced, missing),\n"
+"                       its mode, owner and group, and the peer's name\n"
 "\n"
 "Data source:\n"
 "      --backend=KIND   auto (sock_diag, /proc/net where it is missing),\n"

@@ -28,6 +28,7 @@ struct cli_opts {
 	int resolve;
 	int no_header;
 	int processes; /* -p */
+	int extended;  /* -e */
 	enum collect_backend backend;
 	const char *record_path;
 	const char *replay_path;

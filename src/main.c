@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "collect/collect.h"
 #include "collect/owners.h"
+#include "model/facts.h"
 #include "output/addr.h"
 #include "output/table.h"
 #include "util/escape.h"
@@ -21,10 +22,8 @@
 
 struct main_ctx {
 	struct sink sink;
-	size_t mark;
-	const struct owners *owners; /* -p */
-	int owners_partial;
-	unsigned long unknown, unknown_mark; /* sockets with unknown owners */
+	struct facts *facts;
+	size_t mark, facts_mark;
 };
 
 static int main_begin(void *ud, enum collect_dump d)
@@ -32,7 +31,7 @@ static int main_begin(void *ud, enum collect_dump d)
 	struct main_ctx *m = ud;
 	(void)d;
 	m->mark = m->sink.ops->mark(m->sink.st);
-	m->unknown_mark = m->unknown;
+	m->facts_mark = facts_mark(m->facts);
 	return 0;
 }
 
@@ -41,7 +40,7 @@ static int main_discard(void *ud, enum collect_dump d)
 	struct main_ctx *m = ud;
 	(void)d;
 	m->sink.ops->rollback(m->sink.st, m->mark);
-	m->unknown = m->unknown_mark;
+	facts_rollback(m->facts, m->facts_mark);
 	return 0;
 }
 
@@ -49,10 +48,7 @@ static int main_rec(void *ud, const struct sock_rec *r)
 {
 	struct main_ctx *m = ud;
 
-	/* TIME-WAIT sockets (inode 0) have no owner by nature. */
-	if (m->owners_partial && r->inode != 0 &&
-	    owners_first(m->owners, r->inode) == NULL)
-		m->unknown++;
+	facts_see(m->facts, r);
 	return m->sink.ops->row(m->sink.st, r);
 }
 
@@ -101,6 +97,8 @@ int main(int argc, char **argv)
 	struct collect_consumer cons;
 	struct addr_opts aopts = { 0 };
 	struct owners *owners = NULL;
+	struct owners_job *scan = NULL;
+	struct facts_opts fopts = { 0 };
 	const char *proc_root;
 	int status, r;
 
@@ -130,19 +128,21 @@ int main(int argc, char **argv)
 	addr = addr_ctx_new(&aopts);
 
 	proc_root = getenv("SOCKSCOPE_PROC_ROOT");
-	if (opts.processes) {
-		if (owners_scan(proc_root ? proc_root : "/proc", &owners,
-				&err) < 0) {
-			main_errline(err.msg);
-			addr_ctx_free(addr);
-			obuf_free(&out);
-			return SC_EXIT_FAILURE;
-		}
-		m.owners = owners;
-		m.owners_partial = owners_stats(owners)->unreadable > 0;
+	/* The owner scan runs on its own threads while the kernel dumps. */
+	if (opts.processes &&
+	    owners_scan_start(proc_root ? proc_root : "/proc",
+			      owners_default_threads(), &scan, &err) < 0) {
+		main_errline(err.msg);
+		addr_ctx_free(addr);
+		obuf_free(&out);
+		return SC_EXIT_FAILURE;
 	}
-	topts.owners = owners;
-	topts.owners_partial = m.owners_partial;
+	fopts.owners = opts.processes;
+	fopts.peer_names = opts.extended;
+	m.facts = facts_new(&fopts);
+	topts.processes = opts.processes;
+	topts.extended = opts.extended;
+	topts.facts = m.facts;
 	topts.esc_flags = aopts.esc_flags;
 	topts.show_netid = main_popcount(opts.query.netids) > 1;
 	topts.show_state = main_popcount(opts.query.states) > 1;
@@ -161,6 +161,10 @@ int main(int argc, char **argv)
 	cons.rec = main_rec;
 
 	r = collect_run(&opts.query, &copts, &cons, &rep, &err);
+	if (scan != NULL) {
+		owners_scan_finish(scan, &owners);
+		facts_set_owners(m.facts, owners);
+	}
 	for (unsigned i = 0; i < rep.warnings.n; i++)
 		fprintf(stderr, "sockscope: warning: %s\n",
 			rep.warnings.msg[i]);
@@ -171,20 +175,23 @@ int main(int argc, char **argv)
 		main_errline(err.msg);
 		status = SC_EXIT_FAILURE;
 	} else {
+		unsigned long unknown = facts_unknown_owners(m.facts);
+
 		m.sink.ops->end(m.sink.st, &out, &err);
 		status = main_finish_output(&out);
-		if (m.unknown > 0)
+		if (unknown > 0)
 			fprintf(stderr,
 				"sockscope: %lu socket(s) have unknown owners: "
 				"the descriptors of %lu process(es) of other "
 				"users cannot be read; run as root, or with "
 				"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to "
 				"see them\n",
-				m.unknown, owners_stats(owners)->unreadable);
+				unknown, facts_unreadable_processes(m.facts));
 		if (status == SC_EXIT_OK && rep.interrupted != 0)
 			status = SC_EXIT_INCOMPLETE;
 	}
 	m.sink.ops->destroy(m.sink.st);
+	facts_free(m.facts);
 	owners_free(owners);
 	addr_ctx_free(addr);
 	obuf_free(&out);

@@ -74,7 +74,11 @@ int inet_diag_parse(const struct nlmsghdr *nlh, enum sock_netid netid,
 	rec->netid = (uint8_t)netid;
 	rec->family = m->idiag_family;
 	rec->state = m->idiag_state == 12 ? SOCK_ST_SYN_RECV : m->idiag_state;
-	rec->flags = SOCK_F_HAS_UID | SOCK_F_HAS_RQ | SOCK_F_HAS_WQ;
+	rec->flags = SOCK_F_HAS_RQ | SOCK_F_HAS_WQ;
+	/* TIME-WAIT and request sockets are not full sockets: the kernel
+	 * reports uid 0 for them, which says nothing. */
+	if (m->idiag_state != SOCK_ST_TIME_WAIT && m->idiag_state != 12)
+		rec->flags |= SOCK_F_HAS_UID;
 	rec->rq = m->idiag_rqueue;
 	rec->wq = m->idiag_wqueue;
 	rec->uid = m->idiag_uid;

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/owners.h"
+#include "util/u64map.h"
 #include "util/xalloc.h"
 
 #include <dirent.h>
@@ -10,22 +11,17 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
-
-struct owners_slot {
-	uint64_t inode; /* 0: empty */
-	uint32_t head;  /* first owner */
-};
 
 struct owners {
 	struct owner *v;
 	size_t n, cap;
 	char *names;
-	size_t names_len, names_cap;
-	struct owners_slot *slots;
-	size_t nslots; /* power of two */
-	size_t used;
+	size_t names_len;
+	struct u64map heads; /* inode -> first owner */
 	struct owners_stats stats;
 };
 
@@ -81,88 +77,29 @@ int owners_parse_link(const char *link, size_t len, uint64_t *inode)
 	return 0;
 }
 
-static size_t owners_hash(uint64_t ino)
-{
-	ino ^= ino >> 33;
-	ino *= 0xff51afd7ed558ccdull;
-	ino ^= ino >> 33;
-	return (size_t)ino;
-}
-
-static void owners_grow_slots(struct owners *o)
-{
-	struct owners_slot *old = o->slots;
-	size_t oldn = o->nslots;
-
-	o->nslots = oldn ? oldn * 2 : 4096;
-	o->slots = xcalloc(o->nslots, sizeof(*o->slots));
-	for (size_t i = 0; i < oldn; i++) {
-		size_t k;
-		if (old[i].inode == 0)
-			continue;
-		k = owners_hash(old[i].inode) & (o->nslots - 1);
-		while (o->slots[k].inode != 0)
-			k = (k + 1) & (o->nslots - 1);
-		o->slots[k] = old[i];
-	}
-	free(old);
-}
-
-static struct owners_slot *owners_slot(const struct owners *o, uint64_t ino)
-{
-	size_t k;
-
-	if (o->nslots == 0)
-		return NULL;
-	k = owners_hash(ino) & (o->nslots - 1);
-	while (o->slots[k].inode != 0) {
-		if (o->slots[k].inode == ino)
-			return &o->slots[k];
-		k = (k + 1) & (o->nslots - 1);
-	}
-	return NULL;
-}
-
+/* Add one holder, keeping each inode's chain in (pid, fd) order whatever
+ * order the workers found them in. */
 static void owners_add(struct owners *o, uint64_t ino, uint32_t pid,
 		       int32_t fd, uint32_t comm_off, uint16_t comm_len)
 {
-	struct owners_slot *s;
-	struct owner *w;
-	size_t k;
+	struct owner *w = &o->v[o->n];
+	int added;
+	uint32_t *link = u64map_put(&o->heads, ino, &added);
 
-	if (o->n == o->cap) {
-		o->cap = o->cap ? o->cap * 2 : 1024;
-		o->v = xreallocarray(o->v, o->cap, sizeof(*o->v));
-	}
-	w = &o->v[o->n];
 	w->pid = pid;
 	w->fd = fd;
 	w->comm_off = comm_off;
 	w->comm_len = comm_len;
-
-	s = owners_slot(o, ino);
-	if (s != NULL) {
-		/* Processes are scanned in directory order and fds in
-		 * getdents order: keep each chain sorted by (pid, fd). */
-		uint32_t *link = &s->head;
+	if (added) {
+		w->next = OWNERS_END;
+	} else {
 		while (*link != OWNERS_END &&
 		       (o->v[*link].pid < pid ||
 			(o->v[*link].pid == pid && o->v[*link].fd < fd)))
 			link = &o->v[*link].next;
 		w->next = *link;
-		*link = (uint32_t)o->n;
-		o->n++;
-		return;
 	}
-	if ((o->used + 1) * 2 > o->nslots)
-		owners_grow_slots(o);
-	k = owners_hash(ino) & (o->nslots - 1);
-	while (o->slots[k].inode != 0)
-		k = (k + 1) & (o->nslots - 1);
-	o->slots[k].inode = ino;
-	o->slots[k].head = (uint32_t)o->n;
-	w->next = OWNERS_END;
-	o->used++;
+	*link = (uint32_t)o->n;
 	o->n++;
 }
 
@@ -181,33 +118,106 @@ static ssize_t owners_read_small(int dirfd, const char *name, char *buf,
 	return n;
 }
 
-static uint32_t owners_store_comm(struct owners *o, const char *s, size_t n)
+/* One socket descriptor found by a worker, before the table is built. */
+struct owners_found {
+	uint64_t inode;
+	uint32_t pid;
+	int32_t fd;
+	uint32_t comm_off; /* in the worker's own names arena */
+	uint16_t comm_len;
+};
+
+/* A worker's private results: no locking while scanning. */
+struct owners_part {
+	struct owners_job *job;
+	pthread_t thread;
+	int started;
+	struct owners_found *v;
+	size_t n, cap;
+	char *names;
+	size_t names_len, names_cap;
+	unsigned long unreadable, sockets;
+	char dents[64 * 1024];
+};
+
+struct owners_job {
+	int procfd;
+	uint32_t *pids; /* from one read of proc_root, in its order */
+	char (*pidnames)[11];
+	size_t npids;
+	atomic_size_t next; /* next index of pids to hand out */
+	struct owners_part *parts;
+	unsigned nparts;
+};
+
+/* Workers take this many processes at a time: few enough to share the
+ * work evenly, enough to keep the counter cold. */
+#define OWNERS_CHUNK 8
+
+static uint32_t owners_part_comm(struct owners_part *p, const char *s,
+				 size_t n)
 {
 	uint32_t off;
 
-	if (o->names_len + n > o->names_cap) {
+	if (p->names_len + n > p->names_cap) {
 		do
-			o->names_cap = o->names_cap ? o->names_cap * 2 : 16384;
-		while (o->names_len + n > o->names_cap);
-		o->names = xrealloc(o->names, o->names_cap);
+			p->names_cap = p->names_cap ? p->names_cap * 2 : 16384;
+		while (p->names_len + n > p->names_cap);
+		p->names = xrealloc(p->names, p->names_cap);
 	}
-	off = (uint32_t)o->names_len;
-	memcpy(o->names + o->names_len, s, n);
-	o->names_len += n;
+	off = (uint32_t)p->names_len;
+	memcpy(p->names + p->names_len, s, n);
+	p->names_len += n;
 	return off;
 }
 
-/* Scan one process. Returns 0, or -1 if its fd table was refused. */
-static int owners_scan_pid(struct owners *o, int procfd, const char *pidname,
-			   uint32_t pid, char *dents, size_t dents_cap)
+static void owners_part_add(struct owners_part *p, uint64_t ino, uint32_t pid,
+			    int32_t fd, uint32_t comm_off, uint16_t comm_len)
+{
+	struct owners_found *f;
+
+	if (p->n == p->cap) {
+		p->cap = p->cap ? p->cap * 2 : 1024;
+		p->v = xreallocarray(p->v, p->cap, sizeof(*p->v));
+	}
+	f = &p->v[p->n++];
+	f->inode = ino;
+	f->pid = pid;
+	f->fd = fd;
+	f->comm_off = comm_off;
+	f->comm_len = comm_len;
+	p->sockets++;
+}
+
+/* The command name, read once per process and only if it holds a
+ * socket. A stat that does not parse leaves the name empty. */
+static void owners_pid_comm(struct owners_part *p, int piddir,
+			    uint32_t *off, uint16_t *len)
 {
 	char stat[1024];
-	const char *comm = NULL;
-	size_t comm_len = 0;
+	const char *comm;
+	size_t comm_len;
+	ssize_t sn = owners_read_small(piddir, "stat", stat, sizeof(stat));
+
+	*off = 0;
+	*len = 0;
+	if (sn <= 0 ||
+	    owners_parse_stat(stat, (size_t)sn, &comm, &comm_len) < 0)
+		return;
+	if (comm_len > 64)
+		comm_len = 64;
+	*off = owners_part_comm(p, comm, comm_len);
+	*len = (uint16_t)comm_len;
+}
+
+/* Scan one process. Returns 0, or -1 if its fd table was refused. */
+static int owners_scan_pid(struct owners_part *p, int procfd,
+			   const char *pidname, uint32_t pid)
+{
 	uint32_t comm_off = 0;
+	uint16_t comm_len = 0;
 	int have_comm = 0;
 	int piddir, fddir;
-	ssize_t n;
 
 	piddir = openat(procfd, pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (piddir < 0)
@@ -219,7 +229,8 @@ static int owners_scan_pid(struct owners *o, int procfd, const char *pidname,
 		return (e == EACCES || e == EPERM) ? -1 : 0;
 	}
 	for (;;) {
-		long got = syscall(SYS_getdents64, fddir, dents, dents_cap);
+		long got = syscall(SYS_getdents64, fddir, p->dents,
+				   sizeof(p->dents));
 		if (got < 0 && (errno == EACCES || errno == EPERM)) {
 			close(fddir);
 			close(piddir);
@@ -229,41 +240,34 @@ static int owners_scan_pid(struct owners *o, int procfd, const char *pidname,
 			break;
 		for (long pos = 0; pos < got;) {
 			const struct linux_dirent64 *d =
-				(const void *)(dents + pos);
+				(const void *)(p->dents + pos);
 			char link[64];
 			uint64_t ino;
 			long fdnum = 0;
-			const char *p;
+			const char *c;
+			ssize_t n;
 
 			pos += d->d_reclen;
 			if (d->d_type != DT_LNK && d->d_type != DT_UNKNOWN)
 				continue;
-			for (p = d->d_name; *p >= '0' && *p <= '9'; p++)
-				fdnum = fdnum * 10 + (*p - '0');
-			if (*p != '\0' || p == d->d_name || fdnum > INT32_MAX)
+			for (c = d->d_name; *c >= '0' && *c <= '9'; c++) {
+				fdnum = fdnum * 10 + (*c - '0');
+				if (fdnum > INT32_MAX)
+					break;
+			}
+			if (*c != '\0' || c == d->d_name)
 				continue;
 			n = readlinkat(fddir, d->d_name, link, sizeof(link));
 			if (n <= 0 || owners_parse_link(link, (size_t)n,
 							&ino) < 0)
 				continue;
 			if (!have_comm) {
-				ssize_t sn = owners_read_small(
-					piddir, "stat", stat, sizeof(stat));
+				owners_pid_comm(p, piddir, &comm_off,
+						&comm_len);
 				have_comm = 1;
-				if (sn > 0 &&
-				    owners_parse_stat(stat, (size_t)sn, &comm,
-						      &comm_len) == 0) {
-					if (comm_len > 64)
-						comm_len = 64;
-					comm_off = owners_store_comm(
-						o, comm, comm_len);
-				} else {
-					comm_len = 0;
-				}
 			}
-			owners_add(o, ino, pid, (int32_t)fdnum, comm_off,
-				   (uint16_t)comm_len);
-			o->stats.sockets++;
+			owners_part_add(p, ino, pid, (int32_t)fdnum, comm_off,
+					comm_len);
 		}
 	}
 	close(fddir);
@@ -271,52 +275,163 @@ static int owners_scan_pid(struct owners *o, int procfd, const char *pidname,
 	return 0;
 }
 
-int owners_scan(const char *proc_root, struct owners **out,
-		struct sc_err *err)
+static void *owners_worker(void *arg)
 {
-	struct owners *o = xcalloc(1, sizeof(*o));
-	size_t dents_cap = 64 * 1024;
-	char *dents;
+	struct owners_part *p = arg;
+	struct owners_job *j = p->job;
+
+	for (;;) {
+		size_t i = atomic_fetch_add(&j->next, OWNERS_CHUNK);
+		size_t end = i + OWNERS_CHUNK;
+
+		if (i >= j->npids)
+			break;
+		if (end > j->npids)
+			end = j->npids;
+		for (; i < end; i++)
+			if (owners_scan_pid(p, j->procfd, j->pidnames[i],
+					    j->pids[i]) < 0)
+				p->unreadable++;
+	}
+	return NULL;
+}
+
+/* The process directories of proc_root, read at once so that workers can
+ * share them out. */
+static void owners_list_pids(struct owners_job *j)
+{
+	char *dents = xmalloc(64 * 1024);
+	size_t cap = 0;
+	long got;
+
+	while ((got = syscall(SYS_getdents64, j->procfd, dents, 64 * 1024)) >
+	       0) {
+		for (long pos = 0; pos < got;) {
+			const struct linux_dirent64 *d =
+				(const void *)(dents + pos);
+			unsigned long pid = 0;
+			const char *c;
+
+			pos += d->d_reclen;
+			for (c = d->d_name; *c >= '0' && *c <= '9'; c++) {
+				pid = pid * 10 + (unsigned long)(*c - '0');
+				if (pid > UINT32_MAX)
+					break;
+			}
+			if (*c != '\0' || c == d->d_name)
+				continue;
+			if (j->npids == cap) {
+				cap = cap ? cap * 2 : 512;
+				j->pids = xreallocarray(j->pids, cap,
+							sizeof(*j->pids));
+				j->pidnames = xreallocarray(
+					j->pidnames, cap, sizeof(*j->pidnames));
+			}
+			j->pids[j->npids] = (uint32_t)pid;
+			memcpy(j->pidnames[j->npids], d->d_name,
+			       (size_t)(c - d->d_name) + 1);
+			j->npids++;
+		}
+	}
+	free(dents);
+}
+
+unsigned owners_default_threads(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (n < 1)
+		return 1;
+	return n > 4 ? 4 : (unsigned)n;
+}
+
+int owners_scan_start(const char *proc_root, unsigned threads,
+		      struct owners_job **out, struct sc_err *err)
+{
+	struct owners_job *j;
 	int procfd;
 
 	procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (procfd < 0) {
 		int e = errno;
-		free(o);
 		return sc_err_set(err, e, "cannot read %s: %s", proc_root,
 				  strerror(e));
 	}
-	dents = xmalloc(dents_cap);
-	{
-		char *pdents = xmalloc(dents_cap);
-		long got;
-		while ((got = syscall(SYS_getdents64, procfd, pdents,
-				      dents_cap)) > 0) {
-			for (long pos = 0; pos < got;) {
-				const struct linux_dirent64 *d =
-					(const void *)(pdents + pos);
-				unsigned long pid = 0;
-				const char *p;
-
-				pos += d->d_reclen;
-				for (p = d->d_name; *p >= '0' && *p <= '9'; p++)
-					pid = pid * 10 + (unsigned long)(*p - '0');
-				if (*p != '\0' || p == d->d_name ||
-				    pid > UINT32_MAX)
-					continue;
-				o->stats.processes++;
-				if (owners_scan_pid(o, procfd, d->d_name,
-						    (uint32_t)pid, dents,
-						    dents_cap) < 0)
-					o->stats.unreadable++;
-			}
-		}
-		free(pdents);
+	j = xcalloc(1, sizeof(*j));
+	j->procfd = procfd;
+	atomic_init(&j->next, 0);
+	owners_list_pids(j);
+	if (threads == 0)
+		threads = 1;
+	j->nparts = threads;
+	j->parts = xcalloc(threads, sizeof(*j->parts));
+	for (unsigned i = 0; i < threads; i++) {
+		j->parts[i].job = j;
+		/* A worker that cannot be started leaves its share to the
+		 * others, or to owners_scan_finish. */
+		j->parts[i].started = pthread_create(&j->parts[i].thread, NULL,
+						     owners_worker,
+						     &j->parts[i]) == 0;
 	}
-	free(dents);
-	close(procfd);
+	*out = j;
+	return 0;
+}
+
+int owners_scan_finish(struct owners_job *j, struct owners **out)
+{
+	struct owners *o = xcalloc(1, sizeof(*o));
+	size_t total = 0, names = 0;
+
+	for (unsigned i = 0; i < j->nparts; i++)
+		if (j->parts[i].started)
+			pthread_join(j->parts[i].thread, NULL);
+	/* Whatever no worker took (none could be started) is scanned here,
+	 * by the first part that has no thread. */
+	for (unsigned i = 0; i < j->nparts; i++)
+		if (!j->parts[i].started) {
+			owners_worker(&j->parts[i]);
+			break;
+		}
+	for (unsigned i = 0; i < j->nparts; i++) {
+		total += j->parts[i].n;
+		names += j->parts[i].names_len;
+	}
+	o->stats.processes = j->npids;
+	o->v = xreallocarray(NULL, total ? total : 1, sizeof(*o->v));
+	o->cap = total ? total : 1;
+	o->names = xmalloc(names ? names : 1);
+	u64map_reserve(&o->heads, total);
+	for (unsigned i = 0; i < j->nparts; i++) {
+		struct owners_part *p = &j->parts[i];
+		uint32_t base = (uint32_t)o->names_len;
+
+		memcpy(o->names + o->names_len, p->names, p->names_len);
+		o->names_len += p->names_len;
+		for (size_t k = 0; k < p->n; k++)
+			owners_add(o, p->v[k].inode, p->v[k].pid, p->v[k].fd,
+				   base + p->v[k].comm_off, p->v[k].comm_len);
+		o->stats.unreadable += p->unreadable;
+		o->stats.sockets += p->sockets;
+		free(p->v);
+		free(p->names);
+	}
+	free(j->parts);
+	free(j->pids);
+	free(j->pidnames);
+	close(j->procfd);
+	free(j);
 	*out = o;
 	return 0;
+}
+
+int owners_scan(const char *proc_root, unsigned threads, struct owners **out,
+		struct sc_err *err)
+{
+	struct owners_job *j;
+
+	if (owners_scan_start(proc_root, threads, &j, err) < 0)
+		return -1;
+	return owners_scan_finish(j, out);
 }
 
 void owners_free(struct owners *o)
@@ -325,7 +440,7 @@ void owners_free(struct owners *o)
 		return;
 	free(o->v);
 	free(o->names);
-	free(o->slots);
+	u64map_free(&o->heads);
 	free(o);
 }
 
@@ -336,12 +451,12 @@ const struct owners_stats *owners_stats(const struct owners *o)
 
 const struct owner *owners_first(const struct owners *o, uint64_t inode)
 {
-	const struct owners_slot *s;
+	const uint32_t *head;
 
 	if (inode == 0)
 		return NULL;
-	s = owners_slot(o, inode);
-	return s == NULL ? NULL : &o->v[s->head];
+	head = u64map_get(&o->heads, inode);
+	return head == NULL ? NULL : &o->v[*head];
 }
 
 const struct owner *owners_next(const struct owners *o, const struct owner *w)

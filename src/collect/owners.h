@@ -26,11 +26,24 @@ struct owners_stats {
 	unsigned long sockets;    /* socket descriptors found */
 };
 
-/* Scan proc_root ("/proc") once. Processes that exit during the scan are
- * skipped silently; processes whose fd directory cannot be read are
- * counted in stats. Fails only if proc_root itself cannot be read. */
-int owners_scan(const char *proc_root, struct owners **out,
+/* Scan proc_root ("/proc") once, with `threads` worker threads sharing
+ * the processes out (0 counts as 1). Processes that exit during the scan
+ * are skipped silently; processes whose fd table was refused are counted
+ * in stats. Fails only if proc_root itself cannot be read. */
+int owners_scan(const char *proc_root, unsigned threads, struct owners **out,
 		struct sc_err *err);
+
+/* The same, in two halves: start returns at once with the workers
+ * running, so the caller can do other work (dump the sockets) meanwhile;
+ * finish waits for them and builds the table. Every started job must be
+ * finished. */
+struct owners_job;
+int owners_scan_start(const char *proc_root, unsigned threads,
+		      struct owners_job **job, struct sc_err *err);
+int owners_scan_finish(struct owners_job *job, struct owners **out);
+
+/* Threads worth using on this machine: its online CPUs, at most 4. */
+unsigned owners_default_threads(void);
 void owners_free(struct owners *o);
 const struct owners_stats *owners_stats(const struct owners *o);
 

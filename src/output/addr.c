@@ -367,33 +367,36 @@ static size_t addr_inet_host(struct addr_ctx *c, const struct sock_rec *r,
 	return (size_t)(o - out);
 }
 
-/* A Unix name: "@" and the abstract name (interior NULs as \0), or the
- * path up to its first NUL (the kernel counts the terminator in), or "*". */
-static size_t addr_unix_name(struct addr_ctx *c, const struct sock_rec *r,
-			     char *out, size_t *cols)
+size_t addr_unix_text(unsigned flags, const char *name, size_t len,
+		      char *out, size_t *cols)
 {
 	size_t n, w = 0;
 
-	if (r->name_len == 0 || r->name == NULL) {
+	if (len == 0 || name == NULL) {
 		out[0] = '*';
 		out[1] = '\0';
 		if (cols != NULL)
 			*cols = 1;
 		return 1;
 	}
-	if (r->name[0] == '\0') {
+	if (name[0] == '\0') {
 		out[0] = '@';
-		n = esc_text(out + 1, r->name + 1, r->name_len - 1u,
-			     c->o.esc_flags, &w);
+		n = esc_text(out + 1, name + 1, len - 1u, flags, &w);
 		if (cols != NULL)
 			*cols = w + 1;
 		return n + 1;
 	}
-	n = strnlen(r->name, r->name_len);
-	n = esc_text(out, r->name, n, c->o.esc_flags, &w);
+	n = strnlen(name, len);
+	n = esc_text(out, name, n, flags, &w);
 	if (cols != NULL)
 		*cols = w;
 	return n;
+}
+
+static size_t addr_unix_name(struct addr_ctx *c, const struct sock_rec *r,
+			     char *out, size_t *cols)
+{
+	return addr_unix_text(c->o.esc_flags, r->name, r->name_len, out, cols);
 }
 
 size_t addr_local_host(struct addr_ctx *c, const struct sock_rec *r,

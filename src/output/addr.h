@@ -36,6 +36,12 @@ size_t addr_peer_host(struct addr_ctx *c, const struct sock_rec *r,
 size_t addr_peer_port(struct addr_ctx *c, const struct sock_rec *r,
 		      char *out);
 
+/* A Unix name as the address column shows it: "@" and the abstract name
+ * (interior NULs as \0), or the path up to its first NUL (the kernel
+ * counts the terminator in), or "*" when unnamed; escaped with flags. */
+size_t addr_unix_text(unsigned flags, const char *name, size_t len,
+		      char *out, size_t *cols);
+
 /* The separator between host and port: ':' for inet, ' ' for Unix. */
 char addr_separator(const struct sock_rec *r);
 

@@ -27,7 +27,7 @@ static const char *const table_headers[TC_COUNT] = {
 	[TC_PHOST] = "Peer Address", [TC_PPORT] = "Port",
 };
 
-/* The Process column stops growing past this many bytes. */
+/* A holder list stops growing past this many bytes. */
 #define TABLE_PROC_MAX 4096
 
 /* Record layout in the arena (unaligned; read with memcpy):
@@ -35,13 +35,17 @@ static const char *const table_headers[TC_COUNT] = {
  *   u32 rq, u32 wq
  *   inet: u16 sport, u16 dport, src, dst (4 or 16 bytes each),
  *         [u32 ifindex if TR_IFINDEX], [u64 inode if TR_INODE]
- *   unix: u64 inode, u64 peer_ino, u8 name_len, name bytes */
+ *   unix: u64 inode, u64 peer_ino, u8 name_len, name bytes,
+ *         [u64 vfs_ino, u32 vfs_dev if TR_DETAILS]
+ *   both: [u32 uid, u64 cookie if TR_DETAILS] */
 enum table_rec_extra {
 	TR_IFINDEX = 1u << 0,
 	TR_INODE = 1u << 1,
+	TR_DETAILS = 1u << 2,
 };
 
-#define TABLE_REC_MAX (5 + 8 + 4 + 32 + 4 + 8 + 16 + 1 + SOCK_UNIX_NAME_MAX)
+#define TABLE_REC_MAX                                                          \
+	(5 + 8 + 4 + 32 + 4 + 8 + 16 + 1 + SOCK_UNIX_NAME_MAX + 12 + 12)
 
 struct table {
 	struct table_opts o;
@@ -49,6 +53,9 @@ struct table {
 	size_t reclen, reccap;
 	size_t w[TC_COUNT];
 	size_t w_rq, w_wq, w_netid, w_state;
+	/* what follows the columns: Process, -e details */
+	char *tail;
+	size_t tail_len, tail_cap;
 };
 
 static size_t table_digits(uint32_t v)
@@ -75,8 +82,10 @@ static size_t table_encode(const struct table *t, const struct sock_rec *r,
 
 	if (r->family != AF_UNIX && r->ifindex != 0)
 		extra |= TR_IFINDEX;
-	if (r->family != AF_UNIX && t->o.owners != NULL)
+	if (r->family != AF_UNIX && (t->o.processes || t->o.extended))
 		extra |= TR_INODE;
+	if (t->o.extended)
+		extra |= TR_DETAILS;
 	*p++ = r->netid;
 	*p++ = r->family;
 	*p++ = r->state;
@@ -91,6 +100,10 @@ static size_t table_encode(const struct table *t, const struct sock_rec *r,
 		*p++ = n;
 		if (n > 0)
 			p = table_put(p, r->name, n);
+		if (extra & TR_DETAILS) {
+			p = table_put(p, &r->vfs_ino, 8);
+			p = table_put(p, &r->vfs_dev, 4);
+		}
 	} else {
 		size_t alen = r->family == AF_INET ? 4 : 16;
 		p = table_put(p, &r->sport, 2);
@@ -101,6 +114,10 @@ static size_t table_encode(const struct table *t, const struct sock_rec *r,
 			p = table_put(p, &r->ifindex, 4);
 		if (extra & TR_INODE)
 			p = table_put(p, &r->inode, 8);
+	}
+	if (extra & TR_DETAILS) {
+		p = table_put(p, &r->uid, 4);
+		p = table_put(p, &r->cookie, 8);
 	}
 	return (size_t)(p - out);
 }
@@ -128,6 +145,11 @@ static size_t table_decode(const unsigned char *in, struct sock_rec *r)
 		r->name_len = *p++;
 		r->name = r->name_len ? (const char *)p : NULL;
 		p += r->name_len;
+		if (extra & TR_DETAILS) {
+			memcpy(&r->vfs_ino, p, 8);
+			memcpy(&r->vfs_dev, p + 8, 4);
+			p += 12;
+		}
 	} else {
 		size_t alen = r->family == AF_INET ? 4 : 16;
 		memcpy(&r->sport, p, 2);
@@ -145,50 +167,183 @@ static size_t table_decode(const unsigned char *in, struct sock_rec *r)
 			p += 8;
 		}
 	}
+	if (extra & TR_DETAILS) {
+		memcpy(&r->uid, p, 4);
+		memcpy(&r->cookie, p + 4, 8);
+		p += 12;
+	}
 	return (size_t)(p - in);
 }
 
-/* ss's form: users:(("comm",pid=N,fd=M),...), the name escaped. Returns 0
- * when there is nothing to show. */
-static size_t table_process(const struct table *t, const struct sock_rec *r,
-			    char *out)
+/* Room for n more bytes of tail text. */
+static char *table_tail(struct table *t, size_t n)
 {
-	const struct owner *w = owners_first(t->o.owners, r->inode);
-	char *o = out;
+	if (t->tail_len + n > t->tail_cap) {
+		do
+			t->tail_cap = t->tail_cap ? t->tail_cap * 2 : 4096;
+		while (t->tail_len + n > t->tail_cap);
+		t->tail = xrealloc(t->tail, t->tail_cap);
+	}
+	return t->tail + t->tail_len;
+}
+
+static void table_tail_put(struct table *t, const char *s, size_t n)
+{
+	memcpy(table_tail(t, n), s, n);
+	t->tail_len += n;
+}
+
+static void table_tail_sep(struct table *t)
+{
+	if (t->tail_len > 0)
+		table_tail_put(t, " ", 1);
+}
+
+static void table_tail_u64(struct table *t, uint64_t v)
+{
+	t->tail_len += fmt_u64(table_tail(t, 20), v);
+}
+
+/* Untrusted text, escaped as one whitespace-free field. */
+static void table_tail_text(struct table *t, const char *s, size_t n,
+			    unsigned flags)
+{
+	t->tail_len += esc_text(table_tail(t, ESC_MAX(n)), s, n,
+				t->o.esc_flags | flags, NULL);
+}
+
+/* ss's form of a holder list: prefix(("comm",pid=N,fd=M),...), the name
+ * escaped; or prefix "unknown" when a process we could not read may hold
+ * it. Nothing when no process holds it. */
+static void table_holders(struct table *t, uint64_t inode, const char *prefix)
+{
+	const struct owners *ow = facts_owner_table(t->o.facts);
+	const struct owner *w;
+	size_t start;
 	int first = 1;
 
-	if (w == NULL) {
-		if (r->inode == 0 || !t->o.owners_partial)
-			return 0; /* TIME-WAIT, or held by no process */
-		memcpy(out, "unknown", 7);
-		return 7;
+	switch (facts_holders(t->o.facts, inode, &w)) {
+	case FACTS_NOBODY:
+		return;
+	case FACTS_UNKNOWN:
+		/* "unknown" for our end, "peer:unknown" for the other */
+		table_tail_sep(t);
+		if (strcmp(prefix, "peer:(") == 0)
+			table_tail_put(t, "peer:", 5);
+		table_tail_put(t, "unknown", 7);
+		return;
+	case FACTS_HELD:
+		break;
 	}
-	memcpy(o, "users:(", 7);
-	o += 7;
-	for (; w != NULL; w = owners_next(t->o.owners, w)) {
-		/* an entry: at most 4 * 64 escaped name bytes + 40 */
-		if ((size_t)(o - out) + 4 * 64 + 48 > TABLE_PROC_MAX) {
-			memcpy(o, ",...", 4);
-			o += 4;
+	table_tail_sep(t);
+	start = t->tail_len;
+	table_tail_put(t, prefix, strlen(prefix));
+	for (; w != NULL; w = owners_next(ow, w)) {
+		if (t->tail_len - start > TABLE_PROC_MAX) {
+			table_tail_put(t, ",...", 4);
 			break;
 		}
 		if (!first)
-			*o++ = ',';
+			table_tail_put(t, ",", 1);
 		first = 0;
-		memcpy(o, "(\"", 2);
-		o += 2;
-		o += esc_text(o, owners_comm(t->o.owners, w), w->comm_len,
-			      t->o.esc_flags | ESC_DQUOTE, NULL);
-		memcpy(o, "\",pid=", 6);
-		o += 6;
-		o += fmt_u64(o, w->pid);
-		memcpy(o, ",fd=", 4);
-		o += 4;
-		o += fmt_u64(o, (uint64_t)w->fd);
-		*o++ = ')';
+		table_tail_put(t, "(\"", 2);
+		table_tail_text(t, owners_comm(ow, w), w->comm_len,
+				ESC_DQUOTE);
+		table_tail_put(t, "\",pid=", 6);
+		table_tail_u64(t, w->pid);
+		table_tail_put(t, ",fd=", 4);
+		table_tail_u64(t, (uint64_t)w->fd);
+		table_tail_put(t, ")", 1);
 	}
-	*o++ = ')';
-	return (size_t)(o - out);
+	table_tail_put(t, ")", 1);
+}
+
+/* A user or group by name, or by number when it has none. */
+static void table_tail_id(struct table *t, const char *key, uint32_t id,
+			  int group)
+{
+	const char *name = group ? facts_group(t->o.facts, id)
+				 : facts_user(t->o.facts, id);
+
+	table_tail_sep(t);
+	table_tail_put(t, key, strlen(key));
+	if (name != NULL)
+		table_tail_text(t, name, strlen(name), ESC_SPACE);
+	else
+		table_tail_u64(t, id);
+}
+
+/* -e: uid:N user:NAME ino:N sk:HEX, then for a Unix socket its file and
+ * its peer's name. */
+static void table_details(struct table *t, const struct sock_rec *r)
+{
+	struct facts_file file;
+	char tmp[ADDR_TEXT_MAX];
+	const char *pname;
+	size_t plen;
+
+	if (r->flags & SOCK_F_HAS_UID) {
+		const char *user = facts_user(t->o.facts, r->uid);
+
+		table_tail_sep(t);
+		table_tail_put(t, "uid:", 4);
+		table_tail_u64(t, r->uid);
+		if (user != NULL) {
+			table_tail_put(t, " user:", 6);
+			table_tail_text(t, user, strlen(user), ESC_SPACE);
+		}
+	}
+	table_tail_sep(t);
+	table_tail_put(t, "ino:", 4);
+	table_tail_u64(t, r->inode);
+	if (r->cookie != 0) {
+		static const char hex[] = "0123456789abcdef";
+		char *o = tmp + 20;
+		uint64_t v = r->cookie;
+
+		do
+			*--o = hex[v & 15];
+		while ((v >>= 4) != 0);
+		table_tail_put(t, " sk:", 4);
+		table_tail_put(t, o, (size_t)(tmp + 20 - o));
+	}
+	if (r->family != AF_UNIX)
+		return;
+	facts_file(t->o.facts, r, &file);
+	if (file.status != FACTS_FILE_NONE) {
+		const char *st = facts_file_status_name(file.status);
+
+		table_tail_put(t, " file:", 6);
+		table_tail_put(t, st, strlen(st));
+	}
+	if (file.status == FACTS_FILE_OK ||
+	    file.status == FACTS_FILE_REPLACED) {
+		facts_mode_text(file.mode, tmp);
+		table_tail_put(t, " mode:", 6);
+		table_tail_put(t, tmp, 10);
+		table_tail_id(t, "owner:", file.uid, 0);
+		table_tail_id(t, "group:", file.gid, 1);
+	}
+	pname = facts_unix_name(t->o.facts, r->peer_ino, &plen);
+	if (pname != NULL) {
+		size_t n = addr_unix_text(t->o.esc_flags | ESC_SPACE, pname,
+					  plen, tmp, NULL);
+		table_tail_put(t, " peer_name:", 11);
+		table_tail_put(t, tmp, n);
+	}
+}
+
+/* The text after the Peer column: Process (-p), then details (-e). */
+static void table_make_tail(struct table *t, const struct sock_rec *r)
+{
+	t->tail_len = 0;
+	if (t->o.processes) {
+		table_holders(t, r->inode, "users:(");
+		if (r->family == AF_UNIX && r->peer_ino != 0)
+			table_holders(t, r->peer_ino, "peer:(");
+	}
+	if (t->o.extended)
+		table_details(t, r);
 }
 
 static void table_widen(size_t *w, size_t v)
@@ -311,7 +466,7 @@ static void table_header(const struct table *t, struct obuf *out)
 	obuf_putc(out, ' ');
 	table_cell_right(out, "Peer Address", 12, 12, t->w[TC_PHOST]);
 	obuf_putc(out, ':');
-	if (t->o.owners != NULL) {
+	if (t->o.processes) {
 		table_cell_left(out, "Port", 4, 4, t->w[TC_PPORT]);
 		obuf_puts(out, " Process");
 	} else {
@@ -321,10 +476,10 @@ static void table_header(const struct table *t, struct obuf *out)
 }
 
 static void table_line(struct table *t, const struct sock_rec *r,
-		       struct obuf *out, char *proc)
+		       struct obuf *out)
 {
 	char buf[ADDR_TEXT_MAX];
-	size_t n, cols, plen;
+	size_t n, cols;
 	char sep = addr_separator(r);
 
 	if (t->o.show_netid) {
@@ -351,11 +506,11 @@ static void table_line(struct table *t, const struct sock_rec *r,
 	table_cell_right(out, buf, n, cols, t->w[TC_PHOST]);
 	obuf_putc(out, sep);
 	n = addr_peer_port(t->o.addr, r, buf);
-	plen = t->o.owners != NULL ? table_process(t, r, proc) : 0;
-	if (plen > 0) {
+	table_make_tail(t, r);
+	if (t->tail_len > 0) {
 		table_cell_left(out, buf, n, esc_cols(buf, n), t->w[TC_PPORT]);
 		obuf_putc(out, ' ');
-		obuf_put(out, proc, plen);
+		obuf_put(out, t->tail, t->tail_len);
 	} else {
 		obuf_put(out, buf, n);
 	}
@@ -365,7 +520,6 @@ static void table_line(struct table *t, const struct sock_rec *r,
 static int table_end(void *st, struct obuf *out, struct sc_err *err)
 {
 	struct table *t = st;
-	char *proc = NULL;
 	size_t fixed;
 
 	(void)err;
@@ -382,14 +536,11 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 
 	if (t->o.header)
 		table_header(t, out);
-	if (t->o.owners != NULL)
-		proc = xmalloc(TABLE_PROC_MAX);
 	for (size_t off = 0; off < t->reclen;) {
 		struct sock_rec r;
 		off += table_decode(t->rec + off, &r);
-		table_line(t, &r, out, proc);
+		table_line(t, &r, out);
 	}
-	free(proc);
 	return 0;
 }
 
@@ -400,6 +551,7 @@ static void table_destroy(void *st)
 	if (t == NULL)
 		return;
 	free(t->rec);
+	free(t->tail);
 	free(t);
 }
 

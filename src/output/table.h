@@ -4,7 +4,7 @@
 #ifndef SOCKSCOPE_OUTPUT_TABLE_H
 #define SOCKSCOPE_OUTPUT_TABLE_H
 
-#include "collect/owners.h"
+#include "model/facts.h"
 #include "output/addr.h"
 #include "output/sink.h"
 
@@ -14,11 +14,10 @@ struct table_opts {
 	int header;       /* print the header line */
 	unsigned max_cols; /* terminal width; 0: not a terminal */
 	struct addr_ctx *addr; /* borrowed */
-	/* -p: the Process column, from this table (borrowed); NULL: none */
-	const struct owners *owners;
-	/* the owner scan missed processes: an unowned socket is "unknown" */
-	int owners_partial;
-	unsigned esc_flags; /* ESC_* for command names */
+	int processes; /* -p: the Process column, and Unix peers' holders */
+	int extended;  /* -e: uid, user, inode, cookie, Unix file and peer */
+	struct facts *facts; /* borrowed; needed for processes or extended */
+	unsigned esc_flags; /* ESC_* for untrusted names */
 };
 
 /* Create a table sink. Never fails (allocation aborts). */

@@ -11,10 +11,12 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "collect/owners.h"
@@ -143,7 +145,7 @@ static void test_scan_fixture(void **state)
 		assert_int_equal(mkdir(p, 0755), 0);
 	}
 
-	assert_int_equal(owners_scan(t.root, &o, &err), 0);
+	assert_int_equal(owners_scan(t.root, 2, &o, &err), 0);
 	assert_int_equal(owners_stats(o)->processes, 3);
 	assert_int_equal(owners_stats(o)->unreadable, 0);
 	assert_int_equal(owners_stats(o)->sockets, 6);
@@ -186,7 +188,7 @@ static void test_scan_fixture(void **state)
 		char p[128];
 		snprintf(p, sizeof(p), "%s/100/fd", t.root);
 		assert_int_equal(chmod(p, 0), 0);
-		assert_int_equal(owners_scan(t.root, &o, &err), 0);
+		assert_int_equal(owners_scan(t.root, 2, &o, &err), 0);
 		assert_int_equal(owners_stats(o)->unreadable, 1);
 		assert_null(owners_first(o, 501));
 		owners_free(o);
@@ -194,7 +196,7 @@ static void test_scan_fixture(void **state)
 	}
 	rm_tree(t.root);
 
-	assert_int_equal(owners_scan("/nonexistent-proc", &o, &err), -1);
+	assert_int_equal(owners_scan("/nonexistent-proc", 1, &o, &err), -1);
 	assert_int_equal(err.code, ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent-proc"));
 }
@@ -220,7 +222,7 @@ static void test_scan_many(void **state)
 		snprintf(target, sizeof(target), "socket:[%d]", 1000000 + i);
 		assert_int_equal(symlink(target, l), 0);
 	}
-	assert_int_equal(owners_scan(t.root, &o, &err), 0);
+	assert_int_equal(owners_scan(t.root, 2, &o, &err), 0);
 	assert_int_equal(owners_stats(o)->sockets, 20000);
 	for (int i = 0; i < 20000; i++) {
 		const struct owner *w = owners_first(o, 1000000u + (unsigned)i);

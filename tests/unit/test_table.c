@@ -18,10 +18,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "collect/owners.h"
+#include "model/facts.h"
 #include "output/addr.h"
 #include "output/table.h"
 #include "util/escape.h"
@@ -88,8 +93,7 @@ struct tbl {
 
 static void tbl_open_owners(struct tbl *t, int show_netid, int show_state,
 			    int header, unsigned max_cols, unsigned esc_flags,
-			    int numeric, const struct owners *owners,
-			    int partial)
+			    int numeric, struct facts *facts, int extended)
 {
 	struct addr_opts ao = {
 		.numeric = numeric,
@@ -101,8 +105,9 @@ static void tbl_open_owners(struct tbl *t, int show_netid, int show_state,
 		.show_state = show_state,
 		.header = header,
 		.max_cols = max_cols,
-		.owners = owners,
-		.owners_partial = partial,
+		.processes = facts != NULL && facts_owner_table(facts) != NULL,
+		.extended = extended,
+		.facts = facts,
 		.esc_flags = esc_flags,
 	};
 
@@ -335,21 +340,25 @@ static const char want_proc[] =
 	"Netid State     Recv-Q Send-Q Local Address:Port Peer Address:Port  Process\n"
 	"tcp   LISTEN    0      128        127.0.0.1:80        0.0.0.0:*     users:((\"nginx\",pid=100,fd=3),(\"a\\\"b\\ec\",pid=200,fd=7))\n"
 	"tcp   LISTEN    0      128        127.0.0.1:81        0.0.0.0:*     users:((\"nginx\",pid=100,fd=4))\n"
-	"tcp   ESTAB     0      0          127.0.0.1:82      127.0.0.1:40000\n"
+	"tcp   ESTAB     0      0          127.0.0.1:82      127.0.0.1:40000 users:((\"hidden\",pid=300,fd=1))\n"
+	"tcp   ESTAB     0      0          127.0.0.1:84      127.0.0.1:40002\n"
 	"tcp   TIME-WAIT 0      0          127.0.0.1:83      127.0.0.1:40001\n"
-	"u_str ESTAB     0      0        /run/p.sock 5002            * 0     users:((\"nginx\",pid=100,fd=5))\n";
+	"u_str ESTAB     0      0        /run/p.sock 5002            * 5003  users:((\"nginx\",pid=100,fd=5)) peer:((\"a\\\"b\\ec\",pid=200,fd=8))\n"
+	"u_str ESTAB     0      0        /run/q.sock 7000            * 6000  peer:((\"hidden\",pid=300,fd=1))\n";
 
 static const char want_proc_partial[] =
 	"Netid State     Recv-Q Send-Q Local Address:Port Peer Address:Port  Process\n"
 	"tcp   LISTEN    0      128        127.0.0.1:80        0.0.0.0:*     users:((\"nginx\",pid=100,fd=3),(\"a\\\"b\\ec\",pid=200,fd=7))\n"
 	"tcp   LISTEN    0      128        127.0.0.1:81        0.0.0.0:*     users:((\"nginx\",pid=100,fd=4))\n"
 	"tcp   ESTAB     0      0          127.0.0.1:82      127.0.0.1:40000 unknown\n"
+	"tcp   ESTAB     0      0          127.0.0.1:84      127.0.0.1:40002 unknown\n"
 	"tcp   TIME-WAIT 0      0          127.0.0.1:83      127.0.0.1:40001\n"
-	"u_str ESTAB     0      0        /run/p.sock 5002            * 0     users:((\"nginx\",pid=100,fd=5))\n";
+	"u_str ESTAB     0      0        /run/p.sock 5002            * 5003  users:((\"nginx\",pid=100,fd=5)) peer:((\"a\\\"b\\ec\",pid=200,fd=8))\n"
+	"u_str ESTAB     0      0        /run/q.sock 7000            * 6000  unknown peer:unknown\n";
 
 static const char want_proc_none[] =
 	"Recv-Q Send-Q Local Address:Port Peer Address:Port  Process\n"
-	"0      0          127.0.0.1:82      127.0.0.1:40000\n";
+	"0      0          127.0.0.1:84      127.0.0.1:40002\n";
 
 /* ---- tests ------------------------------------------------------------- */
 
@@ -667,56 +676,258 @@ static void proc_rows(struct sock_rec *rows)
 	rows[1].wq = 128;
 	rows[1].inode = 5001;
 	rows[2] = tcp4("127.0.0.1", 82, "127.0.0.1", 40000);
-	rows[2].inode = 6000; /* held by no process we saw */
-	rows[3] = inet(SOCK_NETID_TCP, AF_INET, SOCK_ST_TIME_WAIT,
+	rows[2].inode = 6000; /* held by pid 300 */
+	rows[3] = tcp4("127.0.0.1", 84, "127.0.0.1", 40002);
+	rows[3].inode = 6001; /* held by no process */
+	rows[4] = inet(SOCK_NETID_TCP, AF_INET, SOCK_ST_TIME_WAIT,
 		       "127.0.0.1", 83, "127.0.0.1", 40001);
-	rows[3].inode = 0; /* TIME-WAIT: no socket file */
-	rows[4] = UPATH(SOCK_NETID_UNIX_STREAM, SOCK_ST_ESTABLISHED,
-			"/run/p.sock", 5002, 0);
+	rows[4].inode = 0; /* TIME-WAIT: no socket file */
+	/* a Unix connection, both ends held */
+	rows[5] = UPATH(SOCK_NETID_UNIX_STREAM, SOCK_ST_ESTABLISHED,
+			"/run/p.sock", 5002, 5003);
+	/* held by nobody, its peer by pid 300 */
+	rows[6] = UPATH(SOCK_NETID_UNIX_STREAM, SOCK_ST_ESTABLISHED,
+			"/run/q.sock", 7000, 6000);
 }
 
 /* ss's users:((...)) form, in (pid, fd) order, with the command name
  * escaped (a '"' too, as it is shown inside quotes); "unknown" for a
  * socket nobody was seen to hold when the scan missed processes. */
+/* Runs of spaces as one: for rows whose alignment is tested elsewhere. */
+static char *squeeze(char *s)
+{
+	char *o = s;
+
+	for (const char *p = s; *p != '\0'; p++)
+		if (*p != ' ' || o == s || o[-1] != ' ')
+			*o++ = *p;
+	*o = '\0';
+	return s;
+}
+
+/* Render rows with the holders of the tree at root, as a user who cannot
+ * read pid 300's descriptors: in a child that drops to uid 65534 when run
+ * as root (else the chmod alone shuts it out). Returns the text and sets
+ * *unknown, or NULL when the child could not switch users. */
+static char *render_as_nobody(const char *root, const struct sock_rec *rows,
+			      size_t n, unsigned long *unknown)
+{
+	int fds[2], status;
+	pid_t pid;
+	char *buf = NULL;
+	size_t len = 0, cap = 0;
+
+	assert_int_equal(pipe(fds), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		struct owners *ow = NULL;
+		struct facts_opts fo = { .owners = 1 };
+		struct facts *f;
+		struct sc_err err;
+		struct tbl t;
+		char *got;
+		FILE *w;
+
+		close(fds[0]);
+		if (geteuid() == 0 &&
+		    (setgroups(0, NULL) != 0 ||
+		     setresgid(65534, 65534, 65534) != 0 ||
+		     setresuid(65534, 65534, 65534) != 0))
+			_exit(77);
+		if (owners_scan(root, 2, &ow, &err) != 0)
+			_exit(1);
+		f = facts_new(&fo);
+		facts_set_owners(f, ow);
+		for (size_t i = 0; i < n; i++)
+			facts_see(f, &rows[i]);
+		tbl_open_owners(&t, 1, 1, 1, 0, 0, 1, f, 0);
+		tbl_rows(&t, rows, n);
+		got = tbl_end(&t);
+		w = fdopen(fds[1], "w");
+		fprintf(w, "%lu\n%s", facts_unknown_owners(f), got);
+		fclose(w);
+		free(got);
+		facts_free(f);
+		owners_free(ow);
+		_exit(0);
+	}
+	close(fds[1]);
+	for (;;) {
+		ssize_t got;
+		if (cap - len < 4096) {
+			cap = cap ? cap * 2 : 8192;
+			buf = realloc(buf, cap);
+			assert_non_null(buf);
+		}
+		got = read(fds[0], buf + len, cap - len - 1);
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	close(fds[0]);
+	buf[len] = '\0';
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	if (WEXITSTATUS(status) == 77) {
+		free(buf);
+		return NULL;
+	}
+	assert_int_equal(WEXITSTATUS(status), 0);
+	{
+		char *nl = strchr(buf, '\n');
+		char *text;
+		assert_non_null(nl);
+		*unknown = strtoul(buf, NULL, 10);
+		text = strdup(nl + 1);
+		free(buf);
+		return text;
+	}
+}
+
 static void test_processes(void **state)
 {
 	static const char *const l100[] = { "3", "socket:[5000]", "4",
 					    "socket:[5001]", "5",
 					    "socket:[5002]", NULL };
-	static const char *const l200[] = { "7", "socket:[5000]", NULL };
-	static const char *const pids[] = { "100", "200", NULL };
+	static const char *const l200[] = { "7", "socket:[5000]", "8",
+					    "socket:[5003]", NULL };
+	static const char *const l300[] = { "1", "socket:[6000]", NULL };
+	static const char *const pids[] = { "100", "200", "300", NULL };
 	char root[] = "/tmp/sockscope-table-proc-XXXXXX";
+	char fd300[64];
 	struct owners *ow = NULL;
+	struct facts_opts fo = { .owners = 1 };
+	struct facts *f;
 	struct sc_err err;
-	struct sock_rec rows[5];
+	struct sock_rec rows[7];
 	struct tbl t;
+	unsigned long unknown = 0;
 	char *got;
 
 	(void)state;
 	assert_non_null(mkdtemp(root));
+	assert_int_equal(chmod(root, 0755), 0);
 	mk_pid(root, "100", "100 (nginx) S 1 100", l100);
 	mk_pid(root, "200", "200 (a\"b\x1b" "c) S 1 200", l200);
-	assert_int_equal(owners_scan(root, &ow, &err), 0);
+	mk_pid(root, "300", "300 (hidden) S 1 300", l300);
+	assert_int_equal(owners_scan(root, 1, &ow, &err), 0);
 	proc_rows(rows);
 
-	tbl_open_owners(&t, 1, 1, 1, 0, 0, 1, ow, 0);
-	tbl_rows(&t, rows, 5);
+	f = facts_new(&fo);
+	facts_set_owners(f, ow);
+	for (size_t i = 0; i < 7; i++)
+		facts_see(f, &rows[i]);
+	assert_int_equal(facts_unknown_owners(f), 0);
+	tbl_open_owners(&t, 1, 1, 1, 0, 0, 1, f, 0);
+	tbl_rows(&t, rows, 7);
 	got = tbl_end(&t);
 	check_text(got, want_proc);
 
-	tbl_open_owners(&t, 1, 1, 1, 0, 0, 1, ow, 1);
-	tbl_rows(&t, rows, 5);
-	got = tbl_end(&t);
-	check_text(got, want_proc_partial);
-
 	/* no row has an owner: the header still names the column */
-	tbl_open_owners(&t, 0, 0, 1, 0, 0, 1, ow, 0);
-	tbl_rows(&t, &rows[2], 1);
+	tbl_open_owners(&t, 0, 0, 1, 0, 0, 1, f, 0);
+	tbl_rows(&t, &rows[3], 1);
 	got = tbl_end(&t);
 	check_text(got, want_proc_none);
-
+	facts_free(f);
 	owners_free(ow);
+
+	/* pid 300's descriptors cannot be read: its sockets are unknown,
+	 * counted once each, TIME-WAIT not among them */
+	snprintf(fd300, sizeof(fd300), "%s/300/fd", root);
+	assert_int_equal(chmod(fd300, 0), 0);
+	got = render_as_nobody(root, rows, 7, &unknown);
+	assert_int_equal(chmod(fd300, 0755), 0);
 	rm_proc(root, pids);
+	if (got == NULL)
+		skip();
+	check_text(got, want_proc_partial);
+	/* 6000 (pid 300's), and 6001 and 7000, which pid 300 might hold */
+	assert_int_equal(unknown, 3);
+}
+
+/* -e: uid and user, inode, cookie; for Unix sockets the file at the path
+ * and the peer's name. */
+static void test_extended(void **state)
+{
+	char dir[] = "/tmp/sockscope-table-ext-XXXXXX";
+	char path[128], gone[128], want[4096], mode[11];
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct facts_opts fo = { .peer_names = 1 };
+	struct facts *f;
+	struct sock_rec rows[6];
+	struct stat st;
+	struct tbl t;
+	const char *user, *group;
+	char *got;
+	int fd;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/s.sock", dir);
+	snprintf(gone, sizeof(gone), "%s/gone.sock", dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	strcpy(sa.sun_path, path);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	assert_int_equal(chmod(path, 0660), 0);
+	assert_int_equal(stat(path, &st), 0);
+
+	rows[0] = tcp4("127.0.0.1", 22, "127.0.0.1", 40000);
+	rows[0].flags |= SOCK_F_HAS_UID;
+	rows[0].uid = 0;
+	rows[0].inode = 4294967296ull;
+	rows[0].cookie = 0x2cfe8d;
+	rows[1] = tcp4("127.0.0.1", 23, "127.0.0.1", 40001);
+	rows[1].flags |= SOCK_F_HAS_UID;
+	rows[1].uid = 3999999999u; /* nobody's name */
+	rows[1].inode = 77;
+	rows[1].cookie = 1;
+	rows[2] = inet(SOCK_NETID_TCP, AF_INET, SOCK_ST_TIME_WAIT,
+		       "127.0.0.1", 24, "127.0.0.1", 40002);
+	rows[2].cookie = 0xffffffffffffffffull;
+	/* the accepted socket carries the listener's path */
+	rows[3] = unx(SOCK_NETID_UNIX_STREAM, SOCK_ST_ESTABLISHED, path,
+		      strlen(path) + 1, 900, 901);
+	rows[3].flags |= SOCK_F_HAS_VFS | SOCK_F_HAS_UID;
+	rows[3].vfs_ino = st.st_ino;
+	rows[3].vfs_dev = (uint32_t)(major(st.st_dev) << 20 | minor(st.st_dev));
+	rows[3].cookie = 0xabc;
+	rows[4] = unx(SOCK_NETID_UNIX_STREAM, SOCK_ST_ESTABLISHED, NULL, 0,
+		      901, 900);
+	rows[4].cookie = 0xabd;
+	rows[5] = unx(SOCK_NETID_UNIX_STREAM, SOCK_ST_LISTEN, gone,
+		      strlen(gone) + 1, 902, 0);
+	rows[5].flags |= SOCK_F_HAS_VFS;
+	rows[5].vfs_ino = 12345;
+	rows[5].cookie = 0xabe;
+
+	f = facts_new(&fo);
+	for (size_t i = 0; i < 6; i++)
+		facts_see(f, &rows[i]);
+	tbl_open_owners(&t, 1, 1, 0, 0, 0, 1, f, 1);
+	tbl_rows(&t, rows, 6);
+	got = squeeze(tbl_end(&t));
+
+	user = facts_user(f, (uint32_t)st.st_uid);
+	group = facts_group(f, (uint32_t)st.st_gid);
+	assert_non_null(user);
+	assert_non_null(group);
+	facts_mode_text(st.st_mode, mode);
+	assert_string_equal(mode, "srw-rw----");
+	snprintf(want, sizeof(want),
+		 "tcp ESTAB 0 0 127.0.0.1:22 127.0.0.1:40000 uid:0 user:root ino:4294967296 sk:2cfe8d\n"
+		 "tcp ESTAB 0 0 127.0.0.1:23 127.0.0.1:40001 uid:3999999999 ino:77 sk:1\n"
+		 "tcp TIME-WAIT 0 0 127.0.0.1:24 127.0.0.1:40002 ino:0 sk:ffffffffffffffff\n"
+		 "u_str ESTAB 0 0 %s 900 * 901 uid:0 user:root ino:900 sk:abc file:ok mode:srw-rw---- owner:%s group:%s\n"
+		 "u_str ESTAB 0 0 * 901 * 900 ino:901 sk:abd peer_name:%s\n"
+		 "u_str LISTEN 0 0 %s 902 * 0 ino:902 sk:abe file:missing\n",
+		 path, user, group, path, gone);
+	check_text(got, want);
+	facts_free(f);
+	close(fd);
+	assert_int_equal(unlink(path), 0);
+	assert_int_equal(rmdir(dir), 0);
 }
 
 /* A service name is measured in columns like the other texts. */
@@ -754,6 +965,7 @@ int main(void)
 		cmocka_unit_test(test_many_rows),
 		cmocka_unit_test(test_unknown_values),
 		cmocka_unit_test(test_processes),
+		cmocka_unit_test(test_extended),
 		cmocka_unit_test(test_service_name_utf8),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
