@@ -62,8 +62,9 @@ int owners_parse_link(const char *link, size_t len, uint64_t *inode)
 	uint64_t v = 0;
 	size_t i;
 
+	/* exactly as the kernel writes it: no sign, no leading zero */
 	if (len < plen + 2 || memcmp(link, prefix, plen) != 0 ||
-	    link[len - 1] != ']')
+	    link[len - 1] != ']' || link[plen] == '0')
 		return -1;
 	for (i = plen; i < len - 1; i++) {
 		unsigned d = (unsigned char)link[i] - '0';

@@ -1,13 +1,15 @@
-/* fuzz_procfs.c - libFuzzer target for the /proc/net parsers: the input is
+/* fuzz_procfs.c - libFuzzer target for the /proc parsers: the input is
  * file text, optionally followed by "\0\0" and a table the probe answers
- * from. */
+ * from. The same text is also read as /proc/PID/stat and as an fd link. */
 #include "config.h"
 
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 
+#include "collect/owners.h"
 #include "collect/procfs.h"
 #include "model/sock.h"
 
@@ -109,6 +111,27 @@ static void fuzz_unix(struct fuzz_run *f, int with_probe)
 		fuzz_fail();
 }
 
+/* A command name lies inside the text between '(' and ')'; a link that
+ * parses is exactly "socket:[N]" for the N it gave. */
+static void fuzz_owner_texts(const char *text, size_t len)
+{
+	const char *comm;
+	size_t clen;
+	uint64_t ino;
+
+	if (owners_parse_stat(text, len, &comm, &clen) == 0 &&
+	    (comm <= text || comm + clen >= text + len || comm[-1] != '(' ||
+	     comm[clen] != ')'))
+		fuzz_fail();
+	if (owners_parse_link(text, len, &ino) == 0) {
+		char want[40];
+		int n = snprintf(want, sizeof(want), "socket:[%llu]",
+				 (unsigned long long)ino);
+		if (ino == 0 || (size_t)n != len || memcmp(want, text, len) != 0)
+			fuzz_fail();
+	}
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	const char *in = (const char *)data;
@@ -130,6 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_inet(&f, SOCK_NETID_UDP, AF_INET6);
 	fuzz_unix(&f, 1);
 	fuzz_unix(&f, 0);
+	fuzz_owner_texts(text, len);
 	free(text);
 	return 0;
 }
