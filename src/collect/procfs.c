@@ -207,7 +207,10 @@ static int procfs_inet_line(const char *line, size_t n, unsigned words,
 	r->rq = (uint32_t)rx;
 	r->uid = (uint32_t)uid;
 	r->inode = ino;
-	r->flags = SOCK_F_HAS_UID | SOCK_F_HAS_RQ;
+	r->flags = SOCK_F_HAS_RQ;
+	/* A TIME-WAIT line always says uid 0: filler, not an owner. */
+	if (st != SOCK_ST_TIME_WAIT)
+		r->flags |= SOCK_F_HAS_UID;
 	/* A listener's backlog (ss's Send-Q) is not in /proc/net. */
 	if (st != SOCK_ST_LISTEN)
 		r->flags |= SOCK_F_HAS_WQ;

@@ -40,8 +40,10 @@ static int fuzz_rec(void *ud, const struct sock_rec *r)
 	    r->name_len > SOCK_UNIX_NAME_MAX)
 		fuzz_fail();
 	if (r->family != AF_UNIX) {
-		unsigned want = SOCK_F_HAS_UID | SOCK_F_HAS_RQ |
-				(r->state == SOCK_ST_LISTEN ? 0 : SOCK_F_HAS_WQ);
+		unsigned want =
+			(r->state == SOCK_ST_TIME_WAIT ? 0 : SOCK_F_HAS_UID) |
+			SOCK_F_HAS_RQ |
+			(r->state == SOCK_ST_LISTEN ? 0 : SOCK_F_HAS_WQ);
 		if (r->name_len != 0 || r->flags != want)
 			fuzz_fail();
 		return 0;
