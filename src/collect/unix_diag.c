@@ -36,7 +36,12 @@ static int unix_diag_attr_cb(const struct nlattr *attr, void *data)
 
 	switch (type) {
 	case UNIX_DIAG_NAME:
-		if (len > SOCK_UNIX_NAME_MAX)
+		/* A path that fills sun_path comes with the NUL the kernel
+		 * added after it: 109 bytes. */
+		if (len > SOCK_UNIX_NAME_MAX + 1 ||
+		    (len == SOCK_UNIX_NAME_MAX + 1 &&
+		     (((const char *)mnl_attr_get_payload(attr))[0] == '\0' ||
+		      ((const char *)mnl_attr_get_payload(attr))[len - 1] != '\0')))
 			return MNL_CB_ERROR;
 		break;
 	case UNIX_DIAG_VFS:
@@ -88,6 +93,9 @@ int unix_diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 	if (tb[UNIX_DIAG_NAME] != NULL) {
 		rec->name = mnl_attr_get_payload(tb[UNIX_DIAG_NAME]);
 		rec->name_len = mnl_attr_get_payload_len(tb[UNIX_DIAG_NAME]);
+		/* ...whose NUL the model does not keep: names fit sun_path */
+		if (rec->name_len > SOCK_UNIX_NAME_MAX)
+			rec->name_len = SOCK_UNIX_NAME_MAX;
 	}
 	if (tb[UNIX_DIAG_VFS] != NULL) {
 		struct unix_diag_vfs v;

@@ -324,6 +324,7 @@ void facts_file(struct facts *f, const struct sock_rec *r,
 {
 	const struct facts_path *p;
 	struct facts_path tmp;
+	size_t len;
 
 	memset(out, 0, sizeof(*out));
 	if (r->family != AF_UNIX || r->name == NULL ||
@@ -334,10 +335,11 @@ void facts_file(struct facts *f, const struct sock_rec *r,
 	 * without the kernel's identity of the file there is nothing to
 	 * compare with. The path ends at its first NUL (the kernel counts
 	 * the terminator in), as the address column shows it. */
+	len = strnlen(r->name, r->name_len);
 	if (r->name[0] != '/' || !(r->flags & SOCK_F_HAS_VFS) ||
-	    r->name_len > SOCK_UNIX_NAME_MAX)
+	    len > SOCK_UNIX_NAME_MAX)
 		return;
-	p = facts_path(f, r->name, strnlen(r->name, r->name_len), &tmp);
+	p = facts_path(f, r->name, len, &tmp);
 	if (p->err == ENOENT || p->err == ENOTDIR) {
 		out->status = FACTS_FILE_MISSING;
 		return;

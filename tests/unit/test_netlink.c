@@ -550,6 +550,22 @@ static void test_unix_attrs(void **state)
 			 NL_WALK_MORE);
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.last.name_len, SOCK_UNIX_NAME_MAX);
+	/* a path that fills sun_path, with the NUL the kernel adds: listed,
+	 * the NUL dropped; an abstract name cannot be that long */
+	name[SOCK_UNIX_NAME_MAX] = '\0';
+	memset(&m, 0, sizeof(m));
+	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, 0, &u, sizeof(u));
+	add_attr(&m, nlh, UNIX_DIAG_NAME, name, sizeof(name));
+	name[0] = '\0';
+	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, 0, &u, sizeof(u));
+	add_attr(&m, nlh, UNIX_DIAG_NAME, name, sizeof(name));
+	c.n = 0;
+	c.bad = 0;
+	assert_int_equal(nl_walk_chunk(m.b, m.len, &w, count_cb, &c),
+			 NL_WALK_MORE);
+	assert_int_equal(c.n, 1);
+	assert_int_equal(c.bad, 1);
+	assert_int_equal(c.last.name_len, SOCK_UNIX_NAME_MAX);
 	/* short VFS and RQLEN attributes, unknown socket type */
 	memset(&m, 0, sizeof(m));
 	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, 0, &u, sizeof(u));

@@ -73,6 +73,11 @@ static void test_parse_link(void **state)
 	assert_int_equal(owners_parse_link(LINK("socket:[12a]"), &ino), -1);
 	assert_int_equal(owners_parse_link(LINK("socket:[-1]"), &ino), -1);
 	assert_int_equal(owners_parse_link(LINK("socket:[0]"), &ino), -1);
+	/* the kernel writes no leading zeros */
+	assert_int_equal(owners_parse_link(LINK("socket:[0042]"), &ino), -1);
+	assert_int_equal(owners_parse_link(LINK("socket:[01]"), &ino), -1);
+	assert_int_equal(owners_parse_link(LINK("socket:[10]"), &ino), 0);
+	assert_int_equal(ino, 10);
 	assert_int_equal(owners_parse_link(LINK("socket:12]"), &ino), -1);
 	assert_int_equal(owners_parse_link(LINK("pipe:[12]"), &ino), -1);
 	assert_int_equal(owners_parse_link(LINK("/dev/null"), &ino), -1);
@@ -234,6 +239,532 @@ static void test_scan_many(void **state)
 	rm_tree(t.root);
 }
 
+/* A temporary proc root that a process of another user can read too
+ * (mkdtemp makes it 0700). */
+static void mk_root(struct tree *t)
+{
+	strcpy(t->root, "/tmp/sockscope-owners-XXXXXX");
+	assert_non_null(mkdtemp(t->root));
+	assert_int_equal(chmod(t->root, 0755), 0);
+}
+
+static void mk_link(const char *dir, const char *name, const char *target)
+{
+	char l[512];
+	snprintf(l, sizeof(l), "%s/%s", dir, name);
+	assert_int_equal(symlink(target, l), 0);
+}
+
+/* The fixture of test_scan_threads: NPROC processes, each holding a few
+ * sockets, some inodes shared by many processes (and twice by one), fd
+ * links created in descending order, processes created out of order. */
+#define NPROC 300
+
+struct held {
+	uint64_t inode;
+	uint32_t pid;
+	int32_t fd;
+};
+
+static uint32_t many_pid(unsigned i)
+{
+	return 1000 + i * 37;
+}
+
+static unsigned many_nfds(unsigned i)
+{
+	return i % 50 == 0 ? 0 : 1 + i % 6;
+}
+
+static int32_t many_fd(unsigned i, unsigned k)
+{
+	return (int32_t)(k * 11 + i % 11);
+}
+
+static uint64_t many_inode(unsigned i, unsigned k)
+{
+	if (k == 0)
+		return 5000 + i % 40;
+	if (k == 1) /* sometimes the same inode as k == 0 */
+		return 5000 + (i * 3) % 40;
+	if (k == 2)
+		return (1ull << 32) + i;
+	return 100000 + i * 10 + k;
+}
+
+static int held_cmp(const void *a, const void *b)
+{
+	const struct held *x = a, *y = b;
+
+	if (x->inode != y->inode)
+		return x->inode < y->inode ? -1 : 1;
+	if (x->pid != y->pid)
+		return x->pid < y->pid ? -1 : 1;
+	return x->fd < y->fd ? -1 : x->fd > y->fd;
+}
+
+/* Builds the tree; returns what it holds, sorted by (inode, pid, fd). */
+static struct held *mk_many(struct tree *t, size_t *n)
+{
+	struct held *h = calloc(NPROC * 6, sizeof(*h));
+	char d[256], fd[300], name[32], target[64], stat[64];
+
+	assert_non_null(h);
+	*n = 0;
+	mk_root(t);
+	for (unsigned j = 0; j < NPROC; j++) {
+		unsigned i = (j * 7) % NPROC; /* 7 and NPROC are coprime */
+		uint32_t pid = many_pid(i);
+
+		snprintf(d, sizeof(d), "%s/%u", t->root, (unsigned)pid);
+		assert_int_equal(mkdir(d, 0755), 0);
+		snprintf(stat, sizeof(stat), "%u (c%u) S 1 %u", (unsigned)pid,
+			 (unsigned)pid, (unsigned)pid);
+		put_file(d, "stat", stat);
+		snprintf(fd, sizeof(fd), "%s/fd", d);
+		assert_int_equal(mkdir(fd, 0755), 0);
+		mk_link(fd, "99", "pipe:[5001]");
+		mk_link(fd, "98", "/dev/null");
+		for (unsigned k = many_nfds(i); k-- > 0;) {
+			snprintf(name, sizeof(name), "%d", (int)many_fd(i, k));
+			snprintf(target, sizeof(target), "socket:[%llu]",
+				 (unsigned long long)many_inode(i, k));
+			mk_link(fd, name, target);
+			h[*n].inode = many_inode(i, k);
+			h[*n].pid = pid;
+			h[*n].fd = many_fd(i, k);
+			(*n)++;
+		}
+	}
+	qsort(h, *n, sizeof(*h), held_cmp);
+	return h;
+}
+
+/* Every inode's chain is exactly the expected holders in (pid, fd)
+ * order, each with its process's name. */
+static void check_many(const struct owners *o, const struct held *h,
+		       size_t n, unsigned threads)
+{
+	char comm[32];
+	size_t inodes = 0;
+
+	assert_int_equal(owners_stats(o)->processes, NPROC);
+	assert_int_equal(owners_stats(o)->unreadable, 0);
+	assert_int_equal(owners_stats(o)->sockets, n);
+	for (size_t i = 0; i < n;) {
+		const struct owner *w = owners_first(o, h[i].inode);
+		uint64_t ino = h[i].inode;
+
+		inodes++;
+		for (; i < n && h[i].inode == ino; i++) {
+			if (w == NULL)
+				fail_msg("threads=%u inode %llu: chain ends "
+					 "before pid %u fd %d",
+					 threads, (unsigned long long)ino,
+					 (unsigned)h[i].pid, (int)h[i].fd);
+			if (w->pid != h[i].pid || w->fd != h[i].fd)
+				fail_msg("threads=%u inode %llu: got pid %u "
+					 "fd %d, expected pid %u fd %d",
+					 threads, (unsigned long long)ino,
+					 (unsigned)w->pid, (int)w->fd,
+					 (unsigned)h[i].pid, (int)h[i].fd);
+			snprintf(comm, sizeof(comm), "c%u", (unsigned)w->pid);
+			assert_int_equal(w->comm_len, strlen(comm));
+			assert_memory_equal(owners_comm(o, w), comm,
+					    w->comm_len);
+			w = owners_next(o, w);
+		}
+		if (w != NULL)
+			fail_msg("threads=%u inode %llu: extra holder pid %u",
+				 threads, (unsigned long long)ino,
+				 (unsigned)w->pid);
+	}
+	/* 40 shared, NPROC - 6 at 2^32 + i, and the unique ones */
+	assert_true(inodes > 40);
+	assert_null(owners_first(o, 4999));
+	assert_null(owners_first(o, 5040));
+	assert_null(owners_first(o, 5001 + (1ull << 32) * 2));
+	assert_null(owners_first(o, 100000 + 0 * 10 + 3)); /* i = 0: none */
+	assert_null(owners_first(o, 0));
+}
+
+/* The scan's answer does not depend on how many workers share it out. */
+static void test_scan_threads(void **state)
+{
+	static const unsigned threads[] = { 1, 2, 3, 8, 0 };
+	struct tree t;
+	struct owners *o = NULL;
+	struct sc_err err;
+	size_t n;
+	struct held *h;
+	(void)state;
+
+	h = mk_many(&t, &n);
+	/* the fixture is what this test claims it is */
+	assert_true(n > 700);
+	assert_int_equal(h[0].inode, 5000);
+	assert_true(h[1].inode == 5000 && h[2].inode == 5000);
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		assert_int_equal(owners_scan(t.root, threads[i], &o, &err), 0);
+		check_many(o, h, n, threads[i]);
+		owners_free(o);
+		o = NULL;
+	}
+	free(h);
+	rm_tree(t.root);
+}
+
+/* The two halves, with other work between them. */
+static void test_scan_start_finish(void **state)
+{
+	struct tree t;
+	struct owners_job *job = NULL;
+	struct owners *o = NULL;
+	struct sc_err err;
+	size_t n;
+	struct held *h;
+	char empty[64];
+	(void)state;
+
+	h = mk_many(&t, &n);
+	assert_int_equal(owners_scan_start(t.root, 3, &job, &err), 0);
+	assert_non_null(job);
+	/* the caller's own work, while the workers run */
+	{
+		struct owners *o2 = NULL;
+		assert_int_equal(owners_scan(t.root, 1, &o2, &err), 0);
+		check_many(o2, h, n, 1);
+		owners_free(o2);
+	}
+	assert_int_equal(owners_scan_finish(job, &o), 0);
+	assert_non_null(o);
+	check_many(o, h, n, 3);
+	owners_free(o);
+
+	/* threads = 0 counts as one */
+	job = NULL;
+	assert_int_equal(owners_scan_start(t.root, 0, &job, &err), 0);
+	assert_int_equal(owners_scan_finish(job, &o), 0);
+	check_many(o, h, n, 0);
+	owners_free(o);
+	free(h);
+	rm_tree(t.root);
+
+	/* an empty proc root: nothing, and no failure */
+	strcpy(empty, "/tmp/sockscope-owners-XXXXXX");
+	assert_non_null(mkdtemp(empty));
+	assert_int_equal(owners_scan_start(empty, 2, &job, &err), 0);
+	assert_int_equal(owners_scan_finish(job, &o), 0);
+	assert_int_equal(owners_stats(o)->processes, 0);
+	assert_int_equal(owners_stats(o)->unreadable, 0);
+	assert_int_equal(owners_stats(o)->sockets, 0);
+	assert_null(owners_first(o, 1));
+	assert_null(owners_first(o, UINT64_MAX));
+	owners_free(o);
+	rm_tree(empty);
+
+	/* a start that fails leaves no job to finish */
+	job = NULL;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(owners_scan_start("/nonexistent-proc", 2, &job, &err),
+			 -1);
+	assert_null(job);
+	assert_int_equal(err.code, ENOENT);
+	assert_non_null(strstr(err.msg, "/nonexistent-proc"));
+}
+
+/* Runs fn in a child that has become uid/gid 65534 with no supplementary
+ * groups; fn fills res[1..n-1]. Returns 0, or 1 if the child could not
+ * drop to that user (the caller skips). */
+static int run_as_nobody(void (*fn)(void *arg, long *res, size_t n),
+			 void *arg, long *res, size_t n)
+{
+	int p[2], status;
+	pid_t pid;
+	size_t got = 0;
+
+	assert_true(n >= 1);
+	if (geteuid() != 0)
+		return 1; /* cannot become another user */
+	assert_int_equal(pipe(p), 0);
+	fflush(NULL);
+	pid = fork();
+	if (pid < 0) {
+		close(p[0]);
+		close(p[1]);
+		return 1;
+	}
+	if (pid == 0) {
+		close(p[0]);
+		memset(res, 0, n * sizeof(*res));
+		if (setgroups(0, NULL) < 0 ||
+		    setresgid(65534, 65534, 65534) < 0 ||
+		    setresuid(65534, 65534, 65534) < 0 || geteuid() != 65534)
+			res[0] = 1;
+		else
+			fn(arg, res, n);
+		if (write(p[1], res, n * sizeof(*res)) !=
+		    (ssize_t)(n * sizeof(*res)))
+			_exit(2);
+		_exit(0);
+	}
+	close(p[1]);
+	while (got < n * sizeof(*res)) {
+		ssize_t r = read(p[0], (char *)res + got,
+				  n * sizeof(*res) - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		got += (size_t)r;
+	}
+	close(p[0]);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(got, n * sizeof(*res));
+	return res[0] == 1;
+}
+
+/* In the unreadable fixture, even pids hide their fds from others. */
+#define NHIDE 400
+#define HIDE_PID0 10
+
+static const unsigned nobody_threads[] = { 1, 2, 3, 8 };
+#define NOBODY_RES (1 + 6 * 4)
+
+static void scan_as_nobody(void *arg, long *res, size_t n)
+{
+	const struct tree *t = arg;
+
+	/* no cmocka asserts here: this is the child */
+	if (n != NOBODY_RES)
+		return;
+	for (size_t i = 0; i < 4; i++) {
+		long *r = res + 1 + 6 * i;
+		struct owners *o = NULL;
+		struct sc_err err;
+
+		r[0] = owners_scan(t->root, nobody_threads[i], &o, &err);
+		if (r[0] != 0)
+			continue;
+		r[1] = (long)owners_stats(o)->processes;
+		r[2] = (long)owners_stats(o)->unreadable;
+		r[3] = (long)owners_stats(o)->sockets;
+		for (unsigned k = 0; k < NHIDE; k++) {
+			uint32_t pid = HIDE_PID0 + k;
+			const struct owner *w = owners_first(o, 500 + pid);
+			if (w == NULL)
+				continue;
+			if (pid % 2 == 1 && w->pid == pid && w->fd == 4 &&
+			    owners_next(o, w) == NULL)
+				r[4]++; /* readable, found as it should be */
+			else
+				r[5]++; /* anything else is wrong */
+		}
+		owners_free(o);
+	}
+}
+
+/* Processes of another user: their fd directories are refused and
+ * counted, even when the tests run as root (the scan runs as nobody),
+ * whichever worker met them. */
+static void test_scan_unreadable(void **state)
+{
+	static const char *const l_none[] = { "1", "/dev/null", NULL };
+	struct tree t;
+	char p[128], pid[16], stat[64], target[32];
+	long res[NOBODY_RES];
+	int skipped;
+	(void)state;
+
+	mk_root(&t);
+	for (unsigned k = 0; k < NHIDE; k++) {
+		unsigned n = HIDE_PID0 + k;
+		const char *l[] = { "4", target, NULL };
+
+		snprintf(pid, sizeof(pid), "%u", n);
+		snprintf(stat, sizeof(stat), "%u (p%u) S 1", n, n);
+		snprintf(target, sizeof(target), "socket:[%u]", 500 + n);
+		mk_pid(&t, pid, stat, l);
+		if (n % 2 == 0) {
+			snprintf(p, sizeof(p), "%s/%u/fd", t.root, n);
+			assert_int_equal(chmod(p, 0700), 0);
+		}
+	}
+	/* readable, holding no socket */
+	mk_pid(&t, "5", "5 (nosock) S 1", l_none);
+
+	skipped = run_as_nobody(scan_as_nobody, &t, res, NOBODY_RES);
+	rm_tree(t.root);
+	if (skipped)
+		skip();
+	assert_int_equal(res[0], 0);
+	for (size_t i = 0; i < 4; i++) {
+		const long *r = res + 1 + 6 * i;
+
+		/* rc, processes, unreadable, sockets, found right, wrong */
+		if (r[0] != 0 || r[1] != NHIDE + 1 || r[2] != NHIDE / 2 ||
+		    r[3] != NHIDE / 2 || r[4] != NHIDE / 2 || r[5] != 0)
+			fail_msg("threads=%u: rc %ld processes %ld unreadable "
+				 "%ld sockets %ld found %ld wrong %ld",
+				 nobody_threads[i], r[0], r[1], r[2], r[3],
+				 r[4], r[5]);
+	}
+}
+
+/* Links and names the kernel would not make, and processes half gone. */
+static void test_scan_odd_entries(void **state)
+{
+	static const char *const l5[] = {
+		"3", "socket:[",
+		"4", "socket:[]",
+		"5", "socket:[12",
+		"6", "socket:[1]x",
+		"7", "socket:[123456789012345678901]",
+		"8", "socket:[99999999999999999999]",
+		"9", "socket:[18446744073709551616]",
+		"10", "socket:[18446744073709551615]",
+		"11", "socket:[4294967296]",
+		"12", "socket:[0]",
+		/* longer than any real link: cut short by the read */
+		"13", "socket:[000000000000000000000000000000000000000000000"
+		      "000000000000000031]",
+		"14", "socket:[ 13]",
+		"15", "socket:[+14]",
+		"16", "SOCKET:[15]",
+		"0017", "socket:[16]",
+		"2147483647", "socket:[18]",
+		"2147483648", "socket:[19]",
+		"99999999999999999999", "socket:[20]",
+		"-1", "socket:[21]",
+		"24", "socket:[24]",
+		"25", "socket:[0042]",
+		"0", "socket:[26]",
+		NULL };
+	static const char *const l9[] = { "1", "socket:[900]", NULL };
+	static const char *const l_max[] = { "1", "socket:[700]", NULL };
+	static const char *const l_over[] = { "1", "socket:[701]", NULL };
+	static const char *const none[] = { NULL };
+	static const unsigned threads[] = { 1, 3 };
+	/* none of the malformed links, nor fds beyond INT32_MAX */
+	static const uint64_t absent[] = { 0, 1, 12, 13, 14, 15, 19, 20, 21,
+					   22, 31, 42, 12345678901234567890ull,
+					   9999999999999999999ull, 701 };
+	struct tree t;
+	struct owners *o = NULL;
+	struct sc_err err;
+	const struct owner *w;
+	char p[256], longcomm[160];
+	(void)state;
+
+	mk_root(&t);
+	mk_pid(&t, "5", "5 (odd) S 1", l5);
+	snprintf(p, sizeof(p), "%s/5/fd", t.root);
+	put_file(p, "22", "not a link");
+	/* a process whose stat is gone: held, without a name */
+	snprintf(p, sizeof(p), "%s/6", t.root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/6/fd", t.root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	mk_link(p, "3", "socket:[600]");
+	/* a process that exited: no fd directory left */
+	snprintf(p, sizeof(p), "%s/7", t.root);
+	assert_int_equal(mkdir(p, 0755), 0);
+	put_file(p, "stat", "7 (gone) Z 1");
+	/* no descriptors at all */
+	mk_pid(&t, "8", "8 (idle) S 1", none);
+	/* a name longer than the kernel's: kept to 64 bytes */
+	memset(longcomm, 0, sizeof(longcomm));
+	strcpy(longcomm, "9 (");
+	memset(longcomm + 3, 'n', 100);
+	strcpy(longcomm + 103, ") S 1");
+	mk_pid(&t, "9", longcomm, l9);
+	/* the largest pid, and a name that is not one */
+	mk_pid(&t, "4294967295", "4294967295 (max) S 1", l_max);
+	mk_pid(&t, "4294967296", "4294967296 (over) S 1", l_over);
+
+	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
+		assert_int_equal(owners_scan(t.root, threads[i], &o, &err), 0);
+		assert_int_equal(owners_stats(o)->processes, 6);
+		assert_int_equal(owners_stats(o)->unreadable, 0);
+		assert_int_equal(owners_stats(o)->sockets, 9);
+
+		w = owners_first(o, UINT64_MAX);
+		assert_non_null(w);
+		assert_int_equal(w->pid, 5);
+		assert_int_equal(w->fd, 10);
+		assert_int_equal(w->comm_len, 3);
+		assert_memory_equal(owners_comm(o, w), "odd", 3);
+		assert_null(owners_next(o, w));
+		w = owners_first(o, 4294967296ull);
+		assert_non_null(w);
+		assert_int_equal(w->fd, 11);
+		w = owners_first(o, 16);
+		assert_non_null(w);
+		assert_int_equal(w->fd, 17); /* "0017" */
+		w = owners_first(o, 18);
+		assert_non_null(w);
+		assert_int_equal(w->fd, INT32_MAX);
+		w = owners_first(o, 24);
+		assert_non_null(w);
+		assert_int_equal(w->fd, 24);
+		w = owners_first(o, 26);
+		assert_non_null(w);
+		assert_int_equal(w->fd, 0);
+		for (size_t k = 0; k < sizeof(absent) / sizeof(absent[0]);
+		     k++)
+			if (owners_first(o, absent[k]) != NULL)
+				fail_msg("inode %llu should not be held",
+					 (unsigned long long)absent[k]);
+
+		w = owners_first(o, 600);
+		assert_non_null(w);
+		assert_int_equal(w->pid, 6);
+		assert_int_equal(w->fd, 3);
+		assert_int_equal(w->comm_len, 0);
+		w = owners_first(o, 900);
+		assert_non_null(w);
+		assert_int_equal(w->comm_len, 64);
+		assert_memory_equal(owners_comm(o, w), longcomm + 3, 64);
+		w = owners_first(o, 700);
+		assert_non_null(w);
+		assert_int_equal(w->pid, UINT32_MAX);
+		assert_int_equal(w->fd, 1);
+		assert_memory_equal(owners_comm(o, w), "max", 3);
+		owners_free(o);
+		o = NULL;
+	}
+	rm_tree(t.root);
+}
+
+/* A proc root that is not a directory is the one fatal error. */
+static void test_scan_root_not_dir(void **state)
+{
+	struct tree t;
+	struct owners *o = NULL;
+	struct owners_job *job = NULL;
+	struct sc_err err;
+	char p[128];
+	(void)state;
+
+	mk_root(&t);
+	put_file(t.root, "proc", "1 2 3\n");
+	snprintf(p, sizeof(p), "%s/proc", t.root);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(owners_scan(p, 2, &o, &err), -1);
+	assert_null(o);
+	assert_int_equal(err.code, ENOTDIR);
+	assert_non_null(strstr(err.msg, p));
+	assert_non_null(strstr(err.msg, strerror(ENOTDIR)));
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(owners_scan_start(p, 1, &job, &err), -1);
+	assert_null(job);
+	assert_int_equal(err.code, ENOTDIR);
+	assert_non_null(strstr(err.msg, p));
+	rm_tree(t.root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -241,6 +772,11 @@ int main(void)
 		cmocka_unit_test(test_parse_link),
 		cmocka_unit_test(test_scan_fixture),
 		cmocka_unit_test(test_scan_many),
+		cmocka_unit_test(test_scan_threads),
+		cmocka_unit_test(test_scan_start_finish),
+		cmocka_unit_test(test_scan_unreadable),
+		cmocka_unit_test(test_scan_odd_entries),
+		cmocka_unit_test(test_scan_root_not_dir),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
