@@ -199,6 +199,11 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		return sc_err_set(err, EINVAL,
 				  "--replay reads netlink answers; it cannot "
 				  "be combined with --backend=proc");
+	if (o->replay_path != NULL && o->processes)
+		return sc_err_set(err, EINVAL,
+				  "--replay shows recorded sockets; -p reads "
+				  "this machine's processes and cannot be "
+				  "combined with it");
 	if (o->record_path != NULL && o->backend == COLLECT_BACKEND_PROC)
 		return sc_err_set(err, EINVAL,
 				  "--record saves netlink answers; it cannot "

@@ -139,6 +139,7 @@ int main(int argc, char **argv)
 	}
 	fopts.owners = opts.processes;
 	fopts.peer_names = opts.extended;
+	fopts.recorded = opts.replay_path != NULL;
 	m.facts = facts_new(&fopts);
 	topts.processes = opts.processes;
 	topts.extended = opts.extended;

@@ -337,7 +337,7 @@ void facts_file(struct facts *f, const struct sock_rec *r,
 	 * the terminator in), as the address column shows it. */
 	len = strnlen(r->name, r->name_len);
 	if (r->name[0] != '/' || !(r->flags & SOCK_F_HAS_VFS) ||
-	    len > SOCK_UNIX_NAME_MAX)
+	    len > SOCK_UNIX_NAME_MAX || f->o.recorded)
 		return;
 	p = facts_path(f, r->name, len, &tmp);
 	if (p->err == ENOENT || p->err == ENOTDIR) {

@@ -16,6 +16,9 @@ struct facts;
 struct facts_opts {
 	int owners;     /* holders will be asked for (-p) */
 	int peer_names; /* Unix peer names will be asked for (-e) */
+	/* the sockets were recorded elsewhere (--replay): the files here
+	 * say nothing about them */
+	int recorded;
 };
 
 /* Never fails (allocation aborts). */
@@ -56,7 +59,8 @@ enum facts_file_status {
 	FACTS_FILE_OK,       /* the path is this socket's file */
 	FACTS_FILE_REPLACED, /* another file sits at the path */
 	FACTS_FILE_MISSING,  /* nothing sits at the path */
-	FACTS_FILE_UNKNOWN,  /* cannot tell (no access, relative path, /proc) */
+	FACTS_FILE_UNKNOWN,  /* cannot tell (no access, relative path, /proc,
+				replayed) */
 };
 
 struct facts_file {

@@ -22,6 +22,24 @@ assert_row "replay: the v6-only listener" "LISTEN 0 7 [::]:8083 [::]:*" \
 assert_row "replay: the device-bound listener" \
 	"LISTEN 2 4 127.0.0.1%lo:8084 0.0.0.0:*" "$(grep -F ':8084' "$SC_TMP/out")"
 
+# -e on a recording: the recorded uid, inode and cookie; the files on this
+# machine say nothing about recorded sockets
+run_sc -xle --replay "$rec" -H
+assert_eq "replay -e exits 0" 0 "$SC_RC"
+n=$(grep -c ' file:' "$SC_TMP/out")
+[ "$n" -ge 1 ] && pass "replay -e: $n socket files" ||
+	fail "replay -e: socket files" ">= 1" "$n"
+assert_eq "replay -e: every file is unknown" "$n" \
+	"$(grep -c ' file:unknown$' "$SC_TMP/out")"
+assert_eq "replay -e: every row has ino: and sk:" "$(wc -l <"$SC_TMP/out")" \
+	"$(grep -c ' ino:[0-9]* sk:[0-9a-f]*' "$SC_TMP/out")"
+# -p would name this machine's processes for recorded sockets
+run_sc -tp --replay "$rec"
+assert_eq "replay -p: exit 2" 2 "$SC_RC"
+assert_eq "replay -p: message" \
+	"sockscope: --replay shows recorded sockets; -p reads this machine's processes and cannot be combined with it" \
+	"$(head -n 1 "$SC_TMP/err")"
+
 # record a live listing, then replay it: the same table
 start_sockpop --base
 run_sc -tuxan --record "$SC_TMP/live.rec"

@@ -189,6 +189,16 @@ static void test_output_options(void **state)
 	assert_int_equal(o.no_header, 1);
 	assert_int_equal(PARSE(&ab, &o, &err, "-nrH"), 0);
 	assert_int_equal(o.numeric + o.resolve + o.no_header, 3);
+	assert_int_equal(o.processes + o.extended, 0);
+	assert_int_equal(PARSE(&ab, &o, &err, "-tpe"), 0);
+	assert_int_equal(o.processes, 1);
+	assert_int_equal(o.extended, 1);
+	assert_int_equal(PARSE(&ab, &o, &err, "--extended"), 0);
+	assert_int_equal(o.processes, 0);
+	assert_int_equal(o.extended, 1);
+	/* -e with --replay is fine: it shows what was recorded */
+	assert_int_equal(PARSE(&ab, &o, &err, "-e", "--replay=x"), 0);
+	assert_int_equal(o.extended, 1);
 	assert_int_equal(o.query.netids, SOCK_NETIDS_ALL);
 	assert_int_equal(o.query.states, STATE_SET_DEFAULT);
 	/* a unique prefix of a long option is the option */
@@ -336,6 +346,12 @@ static void test_option_errors(void **state)
 	BAD("--record saves netlink answers; it cannot be combined with "
 	    "--backend=proc",
 	    "--record=a", "--backend=proc");
+	BAD("--replay shows recorded sockets; -p reads this machine's "
+	    "processes and cannot be combined with it",
+	    "-tp", "--replay=a");
+	BAD("--replay shows recorded sockets; -p reads this machine's "
+	    "processes and cannot be combined with it",
+	    "--replay=a", "--processes");
 }
 
 /* After a long option, a bad letter inside a group of short ones is still
