@@ -35,6 +35,7 @@ struct mkpop_opts {
 	long tcp;		/* TCP sockets wanted, listeners not counted */
 	long unix_socks;	/* Unix sockets wanted, listeners not counted */
 	int listeners;		/* TCP listener ports on 127.0.0.1 */
+	long procs;		/* holder processes; 0: as few as RLIMIT_NOFILE allows */
 	const char *dir;	/* where the path-bound Unix listener lives */
 };
 
@@ -79,10 +80,12 @@ static int mkpop_parse_long(const char *s, long max, long *out)
 
 static void mkpop_usage(FILE *f)
 {
-	fputs("Usage: mkpop [--tcp N] [--unix M] [--listeners L] [--dir DIR]\n"
+	fputs("Usage: mkpop [--tcp N] [--unix M] [--listeners L] [--procs P] [--dir DIR]\n"
 	      "Builds N TCP sockets (90% ESTABLISHED over loopback, 10% TIME-WAIT,\n"
 	      "plus L listeners) and M Unix sockets in the current network namespace,\n"
-	      "prints 'ready ...' and holds them until SIGTERM.\n",
+	      "prints 'ready ...' and holds them until SIGTERM. The sockets are held\n"
+	      "by P worker processes, each holding some (default: as few as the\n"
+	      "RLIMIT_NOFILE hard limit allows); every worker also holds the listeners.\n",
 	      f);
 }
 
@@ -116,6 +119,13 @@ static int mkpop_parse(int argc, char **argv, struct mkpop_opts *o)
 		} else if (strcmp(a, "--listeners") == 0 && v >= 1
 			   && v <= MKPOP_TCP_LISTENERS_MAX) {
 			o->listeners = (int)v;
+		} else if (strcmp(a, "--procs") == 0) {
+			if (v > MKPOP_WORKERS_MAX) {
+				fprintf(stderr, "mkpop: --procs %ld is more than %d\n", v,
+					MKPOP_WORKERS_MAX);
+				return -1;
+			}
+			o->procs = v;
 		} else {
 			fprintf(stderr, "mkpop: bad option '%s'\n", a);
 			return -1;
@@ -324,14 +334,17 @@ static void mkpop_stop_workers(struct mkpop_ctx *c)
 	c->nworkers = 0;
 }
 
-static int mkpop_build(struct mkpop_ctx *c, long per_proc, const sigset_t *stop)
+/* With procs set, worker i holds units [i * units / procs, (i + 1) * units /
+ * procs): every worker gets some, and no two differ by more than one. */
+static int mkpop_build(struct mkpop_ctx *c, long per_proc, long procs, const sigset_t *stop)
 {
 	const struct mkpop_plan *p = &c->plan;
 	long units = p->conns + p->upairs + p->uconns;
 	int sv[2];
 
-	for (long lo = 0; lo < units; lo += per_proc) {
-		long hi = lo + per_proc < units ? lo + per_proc : units;
+	for (long lo = 0, i = 1; lo < units; i++) {
+		long hi = procs > 0 ? i * units / procs
+				    : (lo + per_proc < units ? lo + per_proc : units);
 		if (c->nworkers == MKPOP_WORKERS_MAX) {
 			fprintf(stderr, "mkpop: more than %d worker processes needed\n",
 				MKPOP_WORKERS_MAX);
@@ -341,6 +354,7 @@ static int mkpop_build(struct mkpop_ctx *c, long per_proc, const sigset_t *stop)
 		if (pid < 0)
 			return -1;
 		c->workers[c->nworkers++] = pid;
+		lo = hi;
 	}
 	/* The client closes first so the TIME-WAIT lands on its side, and
 	 * these come last because TIME-WAIT only lasts 60 s. */
@@ -350,6 +364,14 @@ static int mkpop_build(struct mkpop_ctx *c, long per_proc, const sigset_t *stop)
 		close(sv[0]);
 		close(sv[1]);
 	}
+	/* The workers hold the listeners too; dropping our copies leaves the
+	 * workers as the only holders: exactly P processes hold sockets. */
+	if (c->nworkers == 0)
+		return 0;
+	for (int i = 0; i < c->ntcp; i++)
+		close(c->tcp_lfd[i]);
+	for (int i = 0; i < c->nunix; i++)
+		close(c->unix_lfd[i]);
 	return 0;
 }
 
@@ -397,23 +419,34 @@ int main(int argc, char **argv)
 		return 1;
 
 	long units = c.plan.conns + c.plan.upairs + c.plan.uconns;
-	long per_proc = mkpop_units_per_process((rlim_t)(2 * units + MKPOP_FD_SLACK + 2
+	if (o.procs > units) {
+		fprintf(stderr, "mkpop: --procs %ld is more than the %ld socket pairs to share out\n",
+			o.procs, units);
+		return 2;
+	}
+	long want = o.procs > 0 ? (units + o.procs - 1) / o.procs : units;
+	long per_proc = mkpop_units_per_process((rlim_t)(2 * want + MKPOP_FD_SLACK + 2
 							 + o.listeners + MKPOP_UNIX_LISTENERS));
 	if (per_proc < 0)
 		return 1;
+	if (o.procs > 0 && per_proc < want) {
+		fprintf(stderr, "mkpop: RLIMIT_NOFILE lets one process hold %ld socket pairs,"
+			" --procs %ld needs %ld\n", per_proc, o.procs, want);
+		return 1;
+	}
 
 	double t0 = mkpop_now();
 	if (mkpop_tcp_listen(&c, o.listeners) != 0 || mkpop_unix_listen(&c, o.dir) != 0)
 		return 1;
-	if (mkpop_build(&c, per_proc, &stop) != 0) {
+	if (mkpop_build(&c, per_proc, o.procs, &stop) != 0) {
 		mkpop_stop_workers(&c);
 		return 1;
 	}
 	fprintf(stderr, "mkpop: built in %.2f s by %d worker process(es)\n",
 		mkpop_now() - t0, c.nworkers);
-	printf("ready tcp_listen=%d tcp_estab=%ld tcp_timewait=%ld unix_listen=%d unix=%ld\n",
-	       c.ntcp, 2 * c.plan.conns, c.plan.tw, c.nunix,
-	       2 * c.plan.upairs + 2 * c.plan.uconns);
+	printf("ready tcp_listen=%d tcp_estab=%ld tcp_timewait=%ld unix_listen=%d unix=%ld"
+	       " procs=%d\n", c.ntcp, 2 * c.plan.conns, c.plan.tw, c.nunix,
+	       2 * c.plan.upairs + 2 * c.plan.uconns, c.nworkers);
 	if (fflush(stdout) != 0) {
 		mkpop_fail("write(stdout)");
 		mkpop_stop_workers(&c);

@@ -406,7 +406,9 @@ int owners_scan_finish(struct owners_job *j, struct owners **out)
 		struct owners_part *p = &j->parts[i];
 		uint32_t base = (uint32_t)o->names_len;
 
-		memcpy(o->names + o->names_len, p->names, p->names_len);
+		if (p->names_len > 0)
+			memcpy(o->names + o->names_len, p->names,
+			       p->names_len);
 		o->names_len += p->names_len;
 		for (size_t k = 0; k < p->n; k++)
 			owners_add(o, p->v[k].inode, p->v[k].pid, p->v[k].fd,

@@ -27,9 +27,6 @@ static const char *const table_headers[TC_COUNT] = {
 	[TC_PHOST] = "Peer Address", [TC_PPORT] = "Port",
 };
 
-/* A holder list stops growing past this many bytes. */
-#define TABLE_PROC_MAX 4096
-
 /* Record layout in the arena (unaligned; read with memcpy):
  *   u8 netid, u8 family, u8 state, u8 flags (SOCK_F_*), u8 extra (TR_*)
  *   u32 rq, u32 wq
@@ -219,7 +216,6 @@ static void table_holders(struct table *t, uint64_t inode, const char *prefix)
 {
 	const struct owners *ow = facts_owner_table(t->o.facts);
 	const struct owner *w;
-	size_t start;
 	int first = 1;
 
 	switch (facts_holders(t->o.facts, inode, &w)) {
@@ -235,14 +231,11 @@ static void table_holders(struct table *t, uint64_t inode, const char *prefix)
 	case FACTS_HELD:
 		break;
 	}
+	/* every holder, as ss lists them: a pre-forking server's listener
+	 * may have hundreds */
 	table_tail_sep(t);
-	start = t->tail_len;
 	table_tail_put(t, prefix, strlen(prefix));
 	for (; w != NULL; w = owners_next(ow, w)) {
-		if (t->tail_len - start > TABLE_PROC_MAX) {
-			table_tail_put(t, ",...", 4);
-			break;
-		}
 		if (!first)
 			table_tail_put(t, ",", 1);
 		first = 0;
