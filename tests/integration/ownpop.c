@@ -3,6 +3,8 @@
  * with chosen names, socket files in known states; writes a manifest. */
 #include "config.h"
 
+#include "tcpwait.h"
+
 #include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
@@ -327,28 +329,11 @@ static int own_spawn(struct own *o, const char *key, const char *comm,
 	return 0;
 }
 
-static int own_tcp_state(int fd)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-		return -1;
-	return ti.tcpi_state;
-}
-
-/* Loopback is quick but asynchronous: poll until the state is reached. */
 static int own_wait_state(int fd, int state, const char *what)
 {
-	struct timespec ms = { 0, 1000000L };
-
-	for (int i = 0; i < OWN_WAIT_MS; i++) {
-		if (own_tcp_state(fd) == state)
-			return 0;
-		nanosleep(&ms, NULL);
-	}
-	return own_msg("timed out waiting for", what);
+	if (tcpwait_until(fd, state, OWN_WAIT_MS) != 0)
+		return own_msg("timed out waiting for", what);
+	return 0;
 }
 
 /* A client connection to the listener at sin, and its accepted end. */

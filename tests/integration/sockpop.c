@@ -2,6 +2,8 @@
  * writes a manifest of it (with inode numbers) and waits to be stopped. */
 #include "config.h"
 
+#include "tcpwait.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -147,26 +149,11 @@ static int pop_connect(int fd, const struct ep *e)
 	return 0;
 }
 
-static int pop_tcp_state(int fd)
-{
-	struct tcp_info ti;
-	socklen_t len = sizeof(ti);
-
-	memset(&ti, 0, sizeof(ti));
-	if (getsockopt(fd, IPPROTO_TCP, TCP_INFO, &ti, &len) != 0)
-		return -1;
-	return ti.tcpi_state;
-}
-
-/* Loopback is quick but asynchronous: poll until the state is reached. */
 static int pop_wait_state(int fd, int state, const char *what)
 {
-	for (int ms = 0; ms < POP_WAIT_MS; ms++) {
-		if (pop_tcp_state(fd) == state)
-			return 0;
-		pop_sleep_ms(1);
-	}
-	return pop_msg(what);
+	if (tcpwait_until(fd, state, POP_WAIT_MS) != 0)
+		return pop_msg(what);
+	return 0;
 }
 
 static int pop_wait_accept_queue(int lfd, unsigned n)

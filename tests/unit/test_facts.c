@@ -26,6 +26,7 @@
 #include "collect/collect.h"
 #include "collect/owners.h"
 #include "model/facts.h"
+#include "proctree.h"
 
 static const struct facts_opts no_opts = { 0 };
 /* Something a holder pointer holds before a call that must clear it. */
@@ -39,21 +40,6 @@ static void mk_dir(char *dir, size_t cap)
 	snprintf(dir, cap, "/tmp/sockscope-facts-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	assert_int_equal(chmod(dir, 0755), 0);
-}
-
-static void rm_tree(const char *root)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-}
-
-static void put_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
 }
 
 /* A listening Unix socket bound at path; returns its descriptor. */
@@ -103,58 +89,6 @@ static void unix_rec(struct sock_rec *r, uint64_t inode, const char *name,
 	r->inode = inode;
 	r->name = name;
 	r->name_len = (uint16_t)len;
-}
-
-/* Runs fn in a child that has become uid/gid 65534 with no supplementary
- * groups; fn fills res[1..n-1]. Returns 0, or 1 if the child could not
- * drop to that user (the caller skips). No cmocka asserts in fn. */
-static int run_as_nobody(void (*fn)(void *arg, long *res, size_t n),
-			 void *arg, long *res, size_t n)
-{
-	int p[2], status;
-	pid_t pid;
-	size_t got = 0;
-
-	if (geteuid() != 0)
-		return 1; /* cannot become another user */
-	assert_int_equal(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return 1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		memset(res, 0, n * sizeof(*res));
-		if (setgroups(0, NULL) < 0 ||
-		    setresgid(65534, 65534, 65534) < 0 ||
-		    setresuid(65534, 65534, 65534) < 0 || geteuid() != 65534)
-			res[0] = 1;
-		else
-			fn(arg, res, n);
-		if (write(p[1], res, n * sizeof(*res)) !=
-		    (ssize_t)(n * sizeof(*res)))
-			_exit(2);
-		_exit(0);
-	}
-	close(p[1]);
-	while (got < n * sizeof(*res)) {
-		ssize_t r = read(p[0], (char *)res + got,
-				  n * sizeof(*res) - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(p[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(got, n * sizeof(*res));
-	return res[0] == 1;
 }
 
 /* ---- modes and devices ---- */
@@ -305,7 +239,7 @@ static void test_file_states(void **state)
 	f = facts_new(&no_opts);
 	check_file(f, &r, FACTS_FILE_MISSING, 0, 0, 0);
 	/* and that answer stands too, for this facts object */
-	put_file(path, "x");
+	proctree_put(path, NULL, "x");
 	check_file(f, &r, FACTS_FILE_MISSING, 0, 0, 0);
 	facts_free(f);
 
@@ -380,7 +314,7 @@ static void test_file_states(void **state)
 
 	/* missing: a component is a regular file (ENOTDIR) */
 	snprintf(reg, sizeof(reg), "%s/regular", dir);
-	put_file(reg, "x");
+	proctree_put(reg, NULL, "x");
 	snprintf(other, sizeof(other), "%s/regular/x.sock", dir);
 	path_rec(&r2, other, strlen(other), &st2);
 	check_file(f, &r2, FACTS_FILE_MISSING, 0, 0, 0);
@@ -396,7 +330,7 @@ static void test_file_states(void **state)
 
 	close(fd);
 	close(fd2);
-	rm_tree(dir);
+	proctree_rm(dir);
 }
 
 /* The name as the kernel gives it ends with the path's NUL: unix_diag's
@@ -428,7 +362,7 @@ static void test_file_kernel_form(void **state)
 	facts_free(f);
 
 	close(fd);
-	rm_tree(dir);
+	proctree_rm(dir);
 }
 
 /* A path that fills sun_path has no NUL of its own: the kernel adds one,
@@ -475,7 +409,7 @@ static void test_file_longest_path(void **state)
 	facts_file(f, &r, &out);
 	facts_free(f);
 	close(fd);
-	rm_tree(dir);
+	proctree_rm(dir);
 	if (out.status != FACTS_FILE_OK)
 		fail_msg("a %d-byte path's file is %s, expected ok",
 			 SOCK_UNIX_NAME_MAX, facts_file_status_name(out.status));
@@ -551,7 +485,7 @@ static void test_file_live_kernel(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	rc = live_check(fd, path, &l);
 	close(fd);
-	rm_tree(dir);
+	proctree_rm(dir);
 	if (rc < 0)
 		skip(); /* no sock_diag here */
 	assert_int_equal(l.seen, 1);
@@ -581,7 +515,7 @@ static void test_file_live_longest(void **state)
 	assert_int_equal(stat(path, &st), 0);
 	rc = live_check(fd, path, &l);
 	close(fd);
-	rm_tree(dir);
+	proctree_rm(dir);
 	if (rc < 0)
 		skip(); /* no sock_diag here */
 	if (l.seen != 1)
@@ -640,10 +574,10 @@ static void test_file_no_access(void **state)
 	path_rec(&e.priv, ppath, strlen(ppath), &pst);
 	path_rec(&e.pub, upath, strlen(upath), &ust);
 
-	skipped = run_as_nobody(file_as_nobody, &e, res, 4);
+	skipped = proctree_as_nobody(file_as_nobody, &e, res, 4);
 	close(fd1);
 	close(fd2);
-	rm_tree(dir);
+	proctree_rm(dir);
 	if (skipped)
 		skip();
 	assert_int_equal(res[0], 0);
@@ -854,21 +788,14 @@ struct tree {
 	char root[64];
 };
 
+/* A process of the tree; with hidden set, its fds are for root only. */
 static void mk_pid(const char *root, const char *pid, const char *stat,
 		   const char *const *links, int hidden)
 {
-	char d[256], fd[300], l[400];
+	char fd[300];
 
-	snprintf(d, sizeof(d), "%s/%s", root, pid);
-	assert_int_equal(mkdir(d, 0755), 0);
-	snprintf(l, sizeof(l), "%s/stat", d);
-	put_file(l, stat);
-	snprintf(fd, sizeof(fd), "%s/fd", d);
-	assert_int_equal(mkdir(fd, 0755), 0);
-	for (int i = 0; links[i] != NULL; i += 2) {
-		snprintf(l, sizeof(l), "%s/%s", fd, links[i]);
-		assert_int_equal(symlink(links[i + 1], l), 0);
-	}
+	proctree_pid(root, pid, stat, links);
+	snprintf(fd, sizeof(fd), "%s/%s/fd", root, pid);
 	if (hidden)
 		assert_int_equal(chmod(fd, 0700), 0);
 }
@@ -911,7 +838,7 @@ static void test_holders(void **state)
 
 	mk_tree(&t, 0);
 	assert_int_equal(owners_scan(t.root, 2, &o, &err), 0);
-	rm_tree(t.root);
+	proctree_rm(t.root);
 	assert_int_equal(owners_stats(o)->unreadable, 0);
 
 	f = facts_new(&on);
@@ -1049,8 +976,8 @@ static void test_unknown_owners(void **state)
 	(void)state;
 
 	mk_tree(&t, 1);
-	skipped = run_as_nobody(unknown_as_nobody, &t, res, 3);
-	rm_tree(t.root);
+	skipped = proctree_as_nobody(unknown_as_nobody, &t, res, 3);
+	proctree_rm(t.root);
 	if (skipped)
 		skip();
 	assert_int_equal(res[0], 0);

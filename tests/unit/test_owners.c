@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "collect/owners.h"
+#include "proctree.h"
 
 static void test_parse_stat(void **state)
 {
@@ -89,39 +90,6 @@ struct tree {
 	char root[64];
 };
 
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	FILE *f;
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	fclose(f);
-}
-
-static void mk_pid(struct tree *t, const char *pid, const char *stat,
-		   const char *const *links)
-{
-	char d[256], fd[300], l[400];
-	snprintf(d, sizeof(d), "%s/%s", t->root, pid);
-	assert_int_equal(mkdir(d, 0755), 0);
-	put_file(d, "stat", stat);
-	snprintf(fd, sizeof(fd), "%s/fd", d);
-	assert_int_equal(mkdir(fd, 0755), 0);
-	for (int i = 0; links[i] != NULL; i += 2) {
-		snprintf(l, sizeof(l), "%s/%s", fd, links[i]);
-		assert_int_equal(symlink(links[i + 1], l), 0);
-	}
-}
-
-static void rm_tree(const char *root)
-{
-	char cmd[256];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root);
-	assert_int_equal(system(cmd), 0);
-}
-
 static void test_scan_fixture(void **state)
 {
 	struct tree t;
@@ -139,11 +107,11 @@ static void test_scan_fixture(void **state)
 
 	strcpy(t.root, "/tmp/sockscope-owners-XXXXXX");
 	assert_non_null(mkdtemp(t.root));
-	mk_pid(&t, "100", "100 (srv) S 1 100", l100);
-	mk_pid(&t, "42", "42 (a) b\x1b[35m) S 1 42", l42);
-	mk_pid(&t, "7", "garbage without parens", l7);
+	proctree_pid(t.root, "100", "100 (srv) S 1 100", l100);
+	proctree_pid(t.root, "42", "42 (a) b\x1b[35m) S 1 42", l42);
+	proctree_pid(t.root, "7", "garbage without parens", l7);
 	/* not processes: ignored */
-	put_file(t.root, "self", "x");
+	proctree_put(t.root, "self", "x");
 	{
 		char p[128];
 		snprintf(p, sizeof(p), "%s/12ab", t.root);
@@ -199,7 +167,7 @@ static void test_scan_fixture(void **state)
 		owners_free(o);
 		assert_int_equal(chmod(p, 0755), 0);
 	}
-	rm_tree(t.root);
+	proctree_rm(t.root);
 
 	assert_int_equal(owners_scan("/nonexistent-proc", 1, &o, &err), -1);
 	assert_int_equal(err.code, ENOENT);
@@ -219,7 +187,7 @@ static void test_scan_many(void **state)
 	assert_non_null(mkdtemp(t.root));
 	snprintf(d, sizeof(d), "%s/1", t.root);
 	assert_int_equal(mkdir(d, 0755), 0);
-	put_file(d, "stat", "1 (many) S 0 1");
+	proctree_put(d, "stat", "1 (many) S 0 1");
 	snprintf(d, sizeof(d), "%s/1/fd", t.root);
 	assert_int_equal(mkdir(d, 0755), 0);
 	for (int i = 0; i < 20000; i++) {
@@ -236,7 +204,7 @@ static void test_scan_many(void **state)
 		assert_null(owners_next(o, w));
 	}
 	owners_free(o);
-	rm_tree(t.root);
+	proctree_rm(t.root);
 }
 
 /* A temporary proc root that a process of another user can read too
@@ -320,7 +288,7 @@ static struct held *mk_many(struct tree *t, size_t *n)
 		assert_int_equal(mkdir(d, 0755), 0);
 		snprintf(stat, sizeof(stat), "%u (c%u) S 1 %u", (unsigned)pid,
 			 (unsigned)pid, (unsigned)pid);
-		put_file(d, "stat", stat);
+		proctree_put(d, "stat", stat);
 		snprintf(fd, sizeof(fd), "%s/fd", d);
 		assert_int_equal(mkdir(fd, 0755), 0);
 		mk_link(fd, "99", "pipe:[5001]");
@@ -411,7 +379,7 @@ static void test_scan_threads(void **state)
 		o = NULL;
 	}
 	free(h);
-	rm_tree(t.root);
+	proctree_rm(t.root);
 }
 
 /* The two halves, with other work between them. */
@@ -448,7 +416,7 @@ static void test_scan_start_finish(void **state)
 	check_many(o, h, n, 0);
 	owners_free(o);
 	free(h);
-	rm_tree(t.root);
+	proctree_rm(t.root);
 
 	/* an empty proc root: nothing, and no failure */
 	strcpy(empty, "/tmp/sockscope-owners-XXXXXX");
@@ -461,7 +429,7 @@ static void test_scan_start_finish(void **state)
 	assert_null(owners_first(o, 1));
 	assert_null(owners_first(o, UINT64_MAX));
 	owners_free(o);
-	rm_tree(empty);
+	proctree_rm(empty);
 
 	/* a start that fails leaves no job to finish */
 	job = NULL;
@@ -471,59 +439,6 @@ static void test_scan_start_finish(void **state)
 	assert_null(job);
 	assert_int_equal(err.code, ENOENT);
 	assert_non_null(strstr(err.msg, "/nonexistent-proc"));
-}
-
-/* Runs fn in a child that has become uid/gid 65534 with no supplementary
- * groups; fn fills res[1..n-1]. Returns 0, or 1 if the child could not
- * drop to that user (the caller skips). */
-static int run_as_nobody(void (*fn)(void *arg, long *res, size_t n),
-			 void *arg, long *res, size_t n)
-{
-	int p[2], status;
-	pid_t pid;
-	size_t got = 0;
-
-	assert_true(n >= 1);
-	if (geteuid() != 0)
-		return 1; /* cannot become another user */
-	assert_int_equal(pipe(p), 0);
-	fflush(NULL);
-	pid = fork();
-	if (pid < 0) {
-		close(p[0]);
-		close(p[1]);
-		return 1;
-	}
-	if (pid == 0) {
-		close(p[0]);
-		memset(res, 0, n * sizeof(*res));
-		if (setgroups(0, NULL) < 0 ||
-		    setresgid(65534, 65534, 65534) < 0 ||
-		    setresuid(65534, 65534, 65534) < 0 || geteuid() != 65534)
-			res[0] = 1;
-		else
-			fn(arg, res, n);
-		if (write(p[1], res, n * sizeof(*res)) !=
-		    (ssize_t)(n * sizeof(*res)))
-			_exit(2);
-		_exit(0);
-	}
-	close(p[1]);
-	while (got < n * sizeof(*res)) {
-		ssize_t r = read(p[0], (char *)res + got,
-				  n * sizeof(*res) - got);
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			break;
-		got += (size_t)r;
-	}
-	close(p[0]);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(got, n * sizeof(*res));
-	return res[0] == 1;
 }
 
 /* In the unreadable fixture, even pids hide their fds from others. */
@@ -586,17 +501,17 @@ static void test_scan_unreadable(void **state)
 		snprintf(pid, sizeof(pid), "%u", n);
 		snprintf(stat, sizeof(stat), "%u (p%u) S 1", n, n);
 		snprintf(target, sizeof(target), "socket:[%u]", 500 + n);
-		mk_pid(&t, pid, stat, l);
+		proctree_pid(t.root, pid, stat, l);
 		if (n % 2 == 0) {
 			snprintf(p, sizeof(p), "%s/%u/fd", t.root, n);
 			assert_int_equal(chmod(p, 0700), 0);
 		}
 	}
 	/* readable, holding no socket */
-	mk_pid(&t, "5", "5 (nosock) S 1", l_none);
+	proctree_pid(t.root, "5", "5 (nosock) S 1", l_none);
 
-	skipped = run_as_nobody(scan_as_nobody, &t, res, NOBODY_RES);
-	rm_tree(t.root);
+	skipped = proctree_as_nobody(scan_as_nobody, &t, res, NOBODY_RES);
+	proctree_rm(t.root);
 	if (skipped)
 		skip();
 	assert_int_equal(res[0], 0);
@@ -659,9 +574,9 @@ static void test_scan_odd_entries(void **state)
 	(void)state;
 
 	mk_root(&t);
-	mk_pid(&t, "5", "5 (odd) S 1", l5);
+	proctree_pid(t.root, "5", "5 (odd) S 1", l5);
 	snprintf(p, sizeof(p), "%s/5/fd", t.root);
-	put_file(p, "22", "not a link");
+	proctree_put(p, "22", "not a link");
 	/* a process whose stat is gone: held, without a name */
 	snprintf(p, sizeof(p), "%s/6", t.root);
 	assert_int_equal(mkdir(p, 0755), 0);
@@ -671,18 +586,18 @@ static void test_scan_odd_entries(void **state)
 	/* a process that exited: no fd directory left */
 	snprintf(p, sizeof(p), "%s/7", t.root);
 	assert_int_equal(mkdir(p, 0755), 0);
-	put_file(p, "stat", "7 (gone) Z 1");
+	proctree_put(p, "stat", "7 (gone) Z 1");
 	/* no descriptors at all */
-	mk_pid(&t, "8", "8 (idle) S 1", none);
+	proctree_pid(t.root, "8", "8 (idle) S 1", none);
 	/* a name longer than the kernel's: kept to 64 bytes */
 	memset(longcomm, 0, sizeof(longcomm));
 	strcpy(longcomm, "9 (");
 	memset(longcomm + 3, 'n', 100);
 	strcpy(longcomm + 103, ") S 1");
-	mk_pid(&t, "9", longcomm, l9);
+	proctree_pid(t.root, "9", longcomm, l9);
 	/* the largest pid, and a name that is not one */
-	mk_pid(&t, "4294967295", "4294967295 (max) S 1", l_max);
-	mk_pid(&t, "4294967296", "4294967296 (over) S 1", l_over);
+	proctree_pid(t.root, "4294967295", "4294967295 (max) S 1", l_max);
+	proctree_pid(t.root, "4294967296", "4294967296 (over) S 1", l_over);
 
 	for (size_t i = 0; i < sizeof(threads) / sizeof(threads[0]); i++) {
 		assert_int_equal(owners_scan(t.root, threads[i], &o, &err), 0);
@@ -735,7 +650,7 @@ static void test_scan_odd_entries(void **state)
 		owners_free(o);
 		o = NULL;
 	}
-	rm_tree(t.root);
+	proctree_rm(t.root);
 }
 
 /* A proc root that is not a directory is the one fatal error. */
@@ -749,7 +664,7 @@ static void test_scan_root_not_dir(void **state)
 	(void)state;
 
 	mk_root(&t);
-	put_file(t.root, "proc", "1 2 3\n");
+	proctree_put(t.root, "proc", "1 2 3\n");
 	snprintf(p, sizeof(p), "%s/proc", t.root);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(owners_scan(p, 2, &o, &err), -1);
@@ -762,7 +677,7 @@ static void test_scan_root_not_dir(void **state)
 	assert_null(job);
 	assert_int_equal(err.code, ENOTDIR);
 	assert_non_null(strstr(err.msg, p));
-	rm_tree(t.root);
+	proctree_rm(t.root);
 }
 
 int main(void)

@@ -27,6 +27,7 @@
 
 #include "collect/owners.h"
 #include "model/facts.h"
+#include "proctree.h"
 #include "output/addr.h"
 #include "output/table.h"
 #include "util/escape.h"
@@ -616,55 +617,6 @@ static void test_unknown_values(void **state)
 
 /* ---- the Process column (-p) ------------------------------------------- */
 
-static void put_file(const char *dir, const char *name, const char *text)
-{
-	char p[512];
-	FILE *f;
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	f = fopen(p, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
-/* A /proc/PID with a stat file and fd symlinks (pairs: fd, target). */
-static void mk_pid(const char *root, const char *pid, const char *stat,
-		   const char *const *links)
-{
-	char d[256], fd[300], l[400];
-
-	snprintf(d, sizeof(d), "%s/%s", root, pid);
-	assert_int_equal(mkdir(d, 0755), 0);
-	put_file(d, "stat", stat);
-	snprintf(fd, sizeof(fd), "%s/fd", d);
-	assert_int_equal(mkdir(fd, 0755), 0);
-	for (size_t i = 0; links[i] != NULL; i += 2) {
-		snprintf(l, sizeof(l), "%s/%s", fd, links[i]);
-		assert_int_equal(symlink(links[i + 1], l), 0);
-	}
-}
-
-static void rm_proc(const char *root, const char *const *pids)
-{
-	char p[512];
-
-	for (size_t i = 0; pids[i] != NULL; i++) {
-		for (int fd = 0; fd < 10; fd++) {
-			snprintf(p, sizeof(p), "%s/%s/fd/%d", root, pids[i],
-				 fd);
-			unlink(p);
-		}
-		snprintf(p, sizeof(p), "%s/%s/fd", root, pids[i]);
-		assert_int_equal(rmdir(p), 0);
-		snprintf(p, sizeof(p), "%s/%s/stat", root, pids[i]);
-		assert_int_equal(unlink(p), 0);
-		snprintf(p, sizeof(p), "%s/%s", root, pids[i]);
-		assert_int_equal(rmdir(p), 0);
-	}
-	assert_int_equal(rmdir(root), 0);
-}
-
 static void proc_rows(struct sock_rec *rows)
 {
 	rows[0] = inet(SOCK_NETID_TCP, AF_INET, SOCK_ST_LISTEN, "127.0.0.1",
@@ -793,7 +745,6 @@ static void test_processes(void **state)
 	static const char *const l200[] = { "7", "socket:[5000]", "8",
 					    "socket:[5003]", NULL };
 	static const char *const l300[] = { "1", "socket:[6000]", NULL };
-	static const char *const pids[] = { "100", "200", "300", NULL };
 	char root[] = "/tmp/sockscope-table-proc-XXXXXX";
 	char fd300[64];
 	struct owners *ow = NULL;
@@ -808,9 +759,9 @@ static void test_processes(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(root));
 	assert_int_equal(chmod(root, 0755), 0);
-	mk_pid(root, "100", "100 (nginx) S 1 100", l100);
-	mk_pid(root, "200", "200 (a\"b\x1b" "c) S 1 200", l200);
-	mk_pid(root, "300", "300 (hidden) S 1 300", l300);
+	proctree_pid(root, "100", "100 (nginx) S 1 100", l100);
+	proctree_pid(root, "200", "200 (a\"b\x1b" "c) S 1 200", l200);
+	proctree_pid(root, "300", "300 (hidden) S 1 300", l300);
 	assert_int_equal(owners_scan(root, 1, &ow, &err), 0);
 	proc_rows(rows);
 
@@ -838,7 +789,7 @@ static void test_processes(void **state)
 	assert_int_equal(chmod(fd300, 0), 0);
 	got = render_as_nobody(root, rows, 7, &unknown);
 	assert_int_equal(chmod(fd300, 0755), 0);
-	rm_proc(root, pids);
+	proctree_rm(root);
 	if (got == NULL)
 		skip();
 	check_text(got, want_proc_partial);
