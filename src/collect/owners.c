@@ -18,7 +18,7 @@
 
 struct owners {
 	struct owner *v;
-	size_t n, cap;
+	size_t n; /* holders in v, sized once from the workers' counts */
 	char *names;
 	size_t names_len;
 	struct u64map heads; /* inode -> first owner */
@@ -401,7 +401,6 @@ int owners_scan_finish(struct owners_job *j, struct owners **out)
 	}
 	o->stats.processes = j->npids;
 	o->v = xreallocarray(NULL, total ? total : 1, sizeof(*o->v));
-	o->cap = total ? total : 1;
 	o->names = xmalloc(names ? names : 1);
 	u64map_reserve(&o->heads, total);
 	for (unsigned i = 0; i < j->nparts; i++) {
