@@ -104,7 +104,10 @@ struct nlmsghdr *nl_diag_dump_req(void *buf, size_t cap, size_t extra_len,
 int nl_attr_parse(const struct nlmsghdr *nlh, unsigned offset, nl_attr_cb cb,
 		  void *data)
 {
-	const char *tail = mnl_nlmsg_get_payload_tail(nlh);
+	/* The message's own end, not libmnl's aligned tail: a last message
+	 * of odd length ends the buffer, and an attribute running into its
+	 * padding would be read past it. */
+	const char *tail = (const char *)nlh + nlh->nlmsg_len;
 	const struct nlattr *attr;
 	long remain;
 

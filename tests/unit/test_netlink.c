@@ -566,6 +566,19 @@ static void test_unix_attrs(void **state)
 	assert_int_equal(c.n, 1);
 	assert_int_equal(c.bad, 1);
 	assert_int_equal(c.last.name_len, SOCK_UNIX_NAME_MAX);
+	/* a last message of odd length whose attribute runs into the
+	 * padding after it (found by fuzz_netlink): malformed, not read */
+	memset(&m, 0, sizeof(m));
+	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, 0, &u, sizeof(u));
+	add_attr(&m, nlh, UNIX_DIAG_RQLEN, &rql, sizeof(rql));
+	nlh->nlmsg_len -= 3;
+	m.len -= 3;
+	c.n = 0;
+	c.bad = 0;
+	assert_int_equal(nl_walk_chunk(m.b, m.len, &w, count_cb, &c),
+			 NL_WALK_MORE);
+	assert_int_equal(c.n, 0);
+	assert_int_equal(c.bad, 1);
 	/* short VFS and RQLEN attributes, unknown socket type */
 	memset(&m, 0, sizeof(m));
 	nlh = put_msg(&m, SOCK_DIAG_BY_FAMILY, 0, &u, sizeof(u));
