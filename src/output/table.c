@@ -210,9 +210,10 @@ static void table_tail_text(struct table *t, const char *s, size_t n,
 }
 
 /* ss's form of a holder list: prefix(("comm",pid=N,fd=M),...), the name
- * escaped; or prefix "unknown" when a process we could not read may hold
+ * escaped; or the text unknown when a process we could not read may hold
  * it. Nothing when no process holds it. */
-static void table_holders(struct table *t, uint64_t inode, const char *prefix)
+static void table_holders(struct table *t, uint64_t inode, const char *prefix,
+			  const char *unknown)
 {
 	const struct owners *ow = facts_owner_table(t->o.facts);
 	const struct owner *w;
@@ -222,11 +223,8 @@ static void table_holders(struct table *t, uint64_t inode, const char *prefix)
 	case FACTS_NOBODY:
 		return;
 	case FACTS_UNKNOWN:
-		/* "unknown" for our end, "peer:unknown" for the other */
 		table_tail_sep(t);
-		if (strcmp(prefix, "peer:(") == 0)
-			table_tail_put(t, "peer:", 5);
-		table_tail_put(t, "unknown", 7);
+		table_tail_put(t, unknown, strlen(unknown));
 		return;
 	case FACTS_HELD:
 		break;
@@ -331,9 +329,10 @@ static void table_make_tail(struct table *t, const struct sock_rec *r)
 {
 	t->tail_len = 0;
 	if (t->o.processes) {
-		table_holders(t, r->inode, "users:(");
+		table_holders(t, r->inode, "users:(", "unknown");
 		if (r->family == AF_UNIX && r->peer_ino != 0)
-			table_holders(t, r->peer_ino, "peer:(");
+			table_holders(t, r->peer_ino, "peer:(",
+				      "peer:unknown");
 	}
 	if (t->o.extended)
 		table_details(t, r);

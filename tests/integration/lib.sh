@@ -184,28 +184,36 @@ sc_list() {
 	return 0
 }
 
+# sc_start_pop NAME PROGRAM DIR MANIFEST ARGS...: run a population
+# program (sockpop, ownpop) with --manifest MANIFEST --dir DIR ARGS, in the
+# background, and wait for its "ready" line; it is stopped at exit.
+sc_start_pop() {
+	local name=$1 prog=$2 dir=$3 manifest=$4 fifo=$SC_TMP/$1.fifo line=''
+	shift 4
+	[ -n "$prog" ] || die "set ${name^^} to the $name program"
+	[ -x "$prog" ] || die "${name^^}=$prog is not an executable"
+	mkdir -p "$dir" || die "cannot create $dir"
+	mkfifo "$fifo" || die "cannot create $fifo"
+	"$prog" --manifest "$manifest" --dir "$dir" "$@" \
+		>"$fifo" 2>"$SC_TMP/$name.err" &
+	SC_PIDS="$SC_PIDS $!"
+	exec 9<"$fifo"
+	read -r -t 20 -u 9 line || true
+	exec 9<&-
+	if [ "$line" != ready ]; then
+		die "$name $* did not get ready: $(cat "$SC_TMP/$name.err")"
+	fi
+}
+
 # start_sockpop ARGS...: build a population (sockpop ARGS) and wait for its
 # "ready" line. Sets SC_SOCKDIR (where its Unix sockets live) and
 # SC_MANIFEST, and defines ino_<id> and peer_<id> (ids with '-' as '_')
 # from the manifest.
 start_sockpop() {
-	local fifo=$SC_TMP/sockpop.fifo line='' pid id ino pino
-	[ -n "${SOCKPOP-}" ] || die "set SOCKPOP to the sockpop program"
-	[ -x "$SOCKPOP" ] || die "SOCKPOP=$SOCKPOP is not an executable"
+	local id ino pino
 	SC_SOCKDIR=$SC_TMP/s
 	SC_MANIFEST=$SC_TMP/manifest
-	mkdir -p "$SC_SOCKDIR" || die "cannot create $SC_SOCKDIR"
-	mkfifo "$fifo" || die "cannot create $fifo"
-	"$SOCKPOP" --manifest "$SC_MANIFEST" --dir "$SC_SOCKDIR" "$@" \
-		>"$fifo" 2>"$SC_TMP/sockpop.err" &
-	pid=$!
-	SC_PIDS="$SC_PIDS $pid"
-	exec 9<"$fifo"
-	read -r -t 20 -u 9 line || true
-	exec 9<&-
-	if [ "$line" != ready ]; then
-		die "sockpop $* did not get ready: $(cat "$SC_TMP/sockpop.err")"
-	fi
+	sc_start_pop sockpop "${SOCKPOP-}" "$SC_SOCKDIR" "$SC_MANIFEST" "$@"
 	while IFS=$'\t' read -r id _ _ _ _ ino pino; do
 		id=${id//-/_}
 		printf -v "ino_$id" '%s' "$ino"

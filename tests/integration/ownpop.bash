@@ -6,25 +6,13 @@
 # the manifest pid_KEY for each process, ID_pid, ID_fd, ID_ino and ID_sk
 # for each socket, and path_ID, name_ID, port_ID and backlog_ID.
 start_ownpop() {
-	local fifo=$SC_TMP/ownpop.fifo line='' key id rest pid fd ino sk
+	local key id rest pid fd ino sk
 	if [ -z "${OWNPOP-}" ] && [ -n "${top_builddir-}" ]; then
 		OWNPOP=$top_builddir/tests/integration/ownpop
 	fi
-	[ -n "${OWNPOP-}" ] || die "set OWNPOP to the ownpop program"
-	[ -x "$OWNPOP" ] || die "OWNPOP=$OWNPOP is not an executable"
 	OP_DIR=$SC_TMP/o
 	OP_MANIFEST=$SC_TMP/ownpop.manifest
-	mkdir -p "$OP_DIR" || die "cannot create $OP_DIR"
-	mkfifo "$fifo" || die "cannot create $fifo"
-	"$OWNPOP" --manifest "$OP_MANIFEST" --dir "$OP_DIR" "$@" \
-		>"$fifo" 2>"$SC_TMP/ownpop.err" &
-	SC_PIDS="$SC_PIDS $!"
-	exec 9<"$fifo"
-	read -r -t 20 -u 9 line || true
-	exec 9<&-
-	if [ "$line" != ready ]; then
-		die "ownpop $* did not get ready: $(cat "$SC_TMP/ownpop.err")"
-	fi
+	sc_start_pop ownpop "${OWNPOP-}" "$OP_DIR" "$OP_MANIFEST" "$@"
 	while read -r key id rest; do
 		case $key in
 		sock)

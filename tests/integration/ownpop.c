@@ -151,46 +151,44 @@ static int own_unaddr(const char *name, struct sockaddr_un *sun,
 	return 0;
 }
 
-static int own_unix_listen(const char *name, int *out)
+/* A Unix stream socket at name: bound and listening, or connected to it. */
+static int own_unix_stream(const char *name, int listening, int *out)
 {
 	struct sockaddr_un sun;
 	socklen_t len = 0;
-	int fd;
+	int fd, r;
 
 	if (own_unaddr(name, &sun, &len) != 0)
 		return -1;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0)
 		return own_errno("socket", "AF_UNIX");
-	if (bind(fd, (struct sockaddr *)&sun, len) != 0) {
-		close(fd);
-		return own_errno("bind", name);
+	if (listening) {
+		r = bind(fd, (struct sockaddr *)&sun, len);
+		if (r != 0) {
+			close(fd);
+			return own_errno("bind", name);
+		}
+		r = listen(fd, OWN_UNIX_BACKLOG);
+	} else {
+		r = connect(fd, (struct sockaddr *)&sun, len);
 	}
-	if (listen(fd, OWN_UNIX_BACKLOG) != 0) {
+	if (r != 0) {
 		close(fd);
-		return own_errno("listen", name);
+		return own_errno(listening ? "listen" : "connect to", name);
 	}
 	*out = fd;
 	return 0;
 }
 
+static int own_unix_listen(const char *name, int *out)
+{
+	return own_unix_stream(name, 1, out);
+}
+
 static int own_unix_connect(const char *name, int *out)
 {
-	struct sockaddr_un sun;
-	socklen_t len = 0;
-	int fd;
-
-	if (own_unaddr(name, &sun, &len) != 0)
-		return -1;
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return own_errno("socket", "AF_UNIX");
-	if (connect(fd, (struct sockaddr *)&sun, len) != 0) {
-		close(fd);
-		return own_errno("connect to", name);
-	}
-	*out = fd;
-	return 0;
+	return own_unix_stream(name, 0, out);
 }
 
 static int own_accept(int lfd, const char *name, int *out)
