@@ -13,6 +13,12 @@ enum cli_long_only {
 	OPT_BACKEND = 0x100,
 	OPT_RECORD,
 	OPT_REPLAY,
+	OPT_OUTPUT,
+	OPT_SORT,
+	OPT_REVERSE,
+	OPT_COUNT_BY,
+	OPT_COLOR,
+	OPT_EXPLAIN,
 };
 
 static const struct option cli_long_opts[] = {
@@ -28,6 +34,17 @@ static const struct option cli_long_opts[] = {
 	{ "no-header", no_argument, NULL, 'H' },
 	{ "processes", no_argument, NULL, 'p' },
 	{ "extended", no_argument, NULL, 'e' },
+	{ "info", no_argument, NULL, 'i' },
+	{ "memory", no_argument, NULL, 'm' },
+	{ "options", no_argument, NULL, 'o' },
+	{ "summary", no_argument, NULL, 's' },
+	{ "json", optional_argument, NULL, 'J' },
+	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "sort", required_argument, NULL, OPT_SORT },
+	{ "reverse", no_argument, NULL, OPT_REVERSE },
+	{ "count-by", required_argument, NULL, OPT_COUNT_BY },
+	{ "color", optional_argument, NULL, OPT_COLOR },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -36,7 +53,7 @@ static const struct option cli_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char cli_short_opts[] = "+:tux46lanrHpehV";
+static const char cli_short_opts[] = "+:tux46lanrHpeimosJhV";
 
 static int cli_backend(const char *s, enum collect_backend *b,
 		       struct sc_err *err)
@@ -51,6 +68,38 @@ static int cli_backend(const char *s, enum collect_backend *b,
 		return sc_err_set(err, EINVAL,
 				  "invalid --backend '%s' (expected auto, "
 				  "netlink or proc)",
+				  s);
+	return 0;
+}
+
+static int cli_json_arg(const char *s, enum cli_json *j, struct sc_err *err)
+{
+	if (s == NULL || strcmp(s, "document") == 0)
+		*j = CLI_JSON_DOCUMENT;
+	else if (strcmp(s, "lines") == 0)
+		*j = CLI_JSON_LINES;
+	else
+		return sc_err_set(err, EINVAL,
+				  "invalid --json '%s' (expected lines or "
+				  "document)",
+				  s);
+	return 0;
+}
+
+static int cli_color_arg(const char *s, enum cli_color *c,
+			 struct sc_err *err)
+{
+	/* --color alone means always, as in GNU ls */
+	if (s == NULL || strcmp(s, "always") == 0 || strcmp(s, "yes") == 0)
+		*c = CLI_COLOR_ALWAYS;
+	else if (strcmp(s, "auto") == 0)
+		*c = CLI_COLOR_AUTO;
+	else if (strcmp(s, "never") == 0 || strcmp(s, "no") == 0)
+		*c = CLI_COLOR_NEVER;
+	else
+		return sc_err_set(err, EINVAL,
+				  "invalid --color '%s' (expected auto, "
+				  "always or never)",
 				  s);
 	return 0;
 }
@@ -102,7 +151,15 @@ static int cli_opt_error(int argc, char **argv, int c, int prev,
 			  (unsigned)optopt & 0xffu);
 }
 
-/* The words after the options: `state NAME...` and `exclude NAME...`. */
+static int cli_is_state_kw(const char *w)
+{
+	return strcmp(w, "state") == 0 || strcmp(w, "exclude") == 0 ||
+	       strcmp(w, "excl") == 0;
+}
+
+/* The words after the options: `state NAME...` and `exclude NAME...`,
+ * then the filter expression: the first word that is neither a keyword
+ * nor (after a first state name) a state name starts it, as in ss. */
 static int cli_words(int argc, char **argv, int i, struct cli_opts *o,
 		     struct sc_err *err)
 {
@@ -113,24 +170,26 @@ static int cli_words(int argc, char **argv, int i, struct cli_opts *o,
 		int exclude;
 		int names = 0;
 
-		if (strcmp(kw, "state") == 0)
+		if (strcmp(kw, "state") == 0) {
 			exclude = 0;
-		else if (strcmp(kw, "exclude") == 0 || strcmp(kw, "excl") == 0)
+		} else if (strcmp(kw, "exclude") == 0 ||
+			   strcmp(kw, "excl") == 0) {
 			exclude = 1;
-		else
-			return sc_err_set(err, EINVAL,
-					  "unexpected argument '%s' (expected "
-					  "'state' or 'exclude')",
-					  kw);
+		} else {
+			o->filter = argv + i;
+			o->nfilter = (size_t)(argc - i);
+			return 0;
+		}
 		i++;
 		if (!state_set) {
 			o->query.states = exclude ? STATE_SET_ALL : 0;
 			state_set = 1;
 		}
-		while (i < argc && strcmp(argv[i], "state") != 0 &&
-		       strcmp(argv[i], "exclude") != 0 &&
-		       strcmp(argv[i], "excl") != 0) {
+		while (i < argc && !cli_is_state_kw(argv[i])) {
 			unsigned set = state_lookup(argv[i]);
+
+			if (set == 0 && names > 0)
+				break; /* the filter expression */
 			if (set == 0)
 				return sc_err_set(err, EINVAL,
 						  "unknown state '%s'",
@@ -178,6 +237,29 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		case 'H': o->no_header = 1; break;
 		case 'p': o->processes = 1; break;
 		case 'e': o->extended = 1; break;
+		case 'i': o->info = 1; break;
+		case 'm': o->mem = 1; break;
+		case 'o': o->timers = 1; break;
+		case 's': o->summary = 1; break;
+		case 'J':
+			if (cli_json_arg(optarg, &o->json, err) < 0)
+				return -1;
+			break;
+		case OPT_OUTPUT:
+			o->output = optarg;
+			if (strcmp(optarg, "help") == 0) {
+				o->action = CLI_OUTPUT_HELP;
+				return 0;
+			}
+			break;
+		case OPT_SORT: o->sort = optarg; break;
+		case OPT_REVERSE: o->reverse = 1; break;
+		case OPT_COUNT_BY: o->count_by = optarg; break;
+		case OPT_COLOR:
+			if (cli_color_arg(optarg, &o->color, err) < 0)
+				return -1;
+			break;
+		case OPT_EXPLAIN: o->explain = 1; break;
 		case 'h': o->action = CLI_HELP; return 0;
 		case 'V': o->action = CLI_VERSION; return 0;
 		case OPT_BACKEND:
@@ -204,6 +286,18 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 				  "--replay shows recorded sockets; -p reads "
 				  "this machine's processes and cannot be "
 				  "combined with it");
+	if (o->summary && (o->count_by != NULL || o->output != NULL))
+		return sc_err_set(err, EINVAL,
+				  "-s prints a summary; it cannot be combined "
+				  "with --count-by or --output");
+	if (o->count_by != NULL && o->output != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--count-by prints counts; it cannot be "
+				  "combined with --output");
+	if (o->json != CLI_JSON_NONE && o->output != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--json writes every field; it cannot be "
+				  "combined with --output");
 	if (o->record_path != NULL && o->backend == COLLECT_BACKEND_PROC)
 		return sc_err_set(err, EINVAL,
 				  "--record saves netlink answers; it cannot "
@@ -229,6 +323,7 @@ void cli_usage(struct obuf *out)
 {
 	obuf_puts(out,
 "Usage: sockscope [OPTION]... [state STATE...]... [exclude STATE...]...\n"
+"                 [FILTER]\n"
 "List TCP, UDP and Unix domain sockets from the kernel, as ss(8) does.\n"
 "\n"
 "Socket selection:\n"
@@ -249,6 +344,23 @@ void cli_usage(struct obuf *out)
 "  -e, --extended       show uid, user, inode and cookie; for Unix\n"
 "                       sockets the socket file (ok, replaced, missing),\n"
 "                       its mode, owner and group, and the peer's name\n"
+"  -o, --options        show TCP timers: timer:(name,time left,count)\n"
+"  -i, --info           show TCP internals (rtt, cwnd, ssthresh, bytes,\n"
+"                       delivery rate, congestion control, ...)\n"
+"  -m, --memory         show socket memory: skmem:(r,rb,t,tb,f,w,o,bl,d)\n"
+"  -J, --json[=lines]   JSON: one document, or one object per line\n"
+"      --output=COLS    these columns, in this order (comma-separated);\n"
+"                       --output=help lists them\n"
+"      --sort=KEYS      order the rows by these fields (comma-separated)\n"
+"      --reverse        reverse the order\n"
+"      --color[=WHEN]   colour states and headers: auto (default: on a\n"
+"                       terminal unless NO_COLOR is set), always, never\n"
+"      --explain        after the list, explain each state it shows\n"
+"\n"
+"Counting:\n"
+"  -s, --summary        counts per protocol and TCP state, as ss -s\n"
+"      --count-by=KEYS  count the sockets per value of these fields,\n"
+"                       e.g. state,comm or dport or user\n"
 "\n"
 "Data source:\n"
 "      --backend=KIND   auto (sock_diag, /proc/net where it is missing),\n"
@@ -264,6 +376,10 @@ void cli_usage(struct obuf *out)
 "  group: all, connected, synchronized, bucket, big.\n"
 "Without -a or -l, listening, unconnected, TIME-WAIT and SYN-RECV\n"
 "sockets are left out, as in ss.\n"
+"FILTER: ss's expressions (sport = :8080, dport >= :1024, src 10.0.0.0/8,\n"
+"  dst [::1], src unix:/run/*.sock) joined with and, or, not and ( ),\n"
+"  plus pid, comm, uid, user, path, peer_comm and inode, e.g.\n"
+"  sockscope -tp 'comm = nginx and not dport = :443'\n"
 "Without root, other users' processes cannot be seen: their sockets are\n"
 "shown with owner 'unknown' and counted on standard error.\n"
 "\n"

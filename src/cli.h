@@ -19,6 +19,19 @@ enum cli_action {
 	CLI_LIST = 0,
 	CLI_HELP,
 	CLI_VERSION,
+	CLI_OUTPUT_HELP, /* --output=help: list the fields */
+};
+
+enum cli_json {
+	CLI_JSON_NONE = 0,
+	CLI_JSON_DOCUMENT, /* -J, --json */
+	CLI_JSON_LINES,    /* --json=lines */
+};
+
+enum cli_color {
+	CLI_COLOR_AUTO = 0, /* on a terminal, unless NO_COLOR is set */
+	CLI_COLOR_ALWAYS,
+	CLI_COLOR_NEVER,
 };
 
 struct cli_opts {
@@ -29,6 +42,21 @@ struct cli_opts {
 	int no_header;
 	int processes; /* -p */
 	int extended;  /* -e */
+	int info;      /* -i */
+	int mem;       /* -m */
+	int timers;    /* -o */
+	int summary;   /* -s */
+	int explain;   /* --explain */
+	int reverse;   /* --reverse */
+	enum cli_json json;
+	enum cli_color color;
+	const char *output;   /* --output=COLS */
+	const char *sort;     /* --sort=KEYS */
+	const char *count_by; /* --count-by=KEYS */
+	/* the filter expression: the words after the options and the state
+	 * words (parsed by filter/expr) */
+	char *const *filter;
+	size_t nfilter;
 	enum collect_backend backend;
 	const char *record_path;
 	const char *replay_path;

@@ -379,11 +379,19 @@ static int collect_build_req(enum collect_dump d, const struct collect_query *q,
 {
 	const struct collect_dump_info *i = &collect_dumps[d];
 
-	if (i->family == AF_UNIX)
-		*req = unix_diag_build_req(buf, cap, q->states);
-	else
+	if (i->family == AF_UNIX) {
+		*req = unix_diag_build_req(buf, cap, q->states, q->internals);
+	} else {
+		int k = i->family == AF_INET6;
+		struct inet_diag_want w = {
+			.states = q->states,
+			.internals = q->internals,
+			.bytecode = q->bytecode[k],
+			.bytecode_len = q->bytecode_len[k],
+		};
 		*req = inet_diag_build_req(buf, cap, i->family, i->protocol,
-					   q->states);
+					   &w);
+	}
 	return *req == NULL ? -1 : 0;
 }
 

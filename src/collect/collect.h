@@ -17,11 +17,25 @@ enum collect_family {
 	COLLECT_AF_INET6 = 1u << 1,
 };
 
-/* What to list. Every field is a set of bits; an empty set lists nothing. */
+/* Internals the kernel adds to each socket when asked (they cost it time
+ * per socket, so only when shown). */
+enum collect_internals {
+	COLLECT_INT_INFO = 1u << 0, /* -i: tcp_info and congestion control */
+	COLLECT_INT_MEM = 1u << 1,  /* -m: socket memory (skmeminfo) */
+};
+
+/* What to list. The first three are sets of bits; an empty set lists
+ * nothing. */
 struct collect_query {
 	unsigned netids;   /* SOCK_NETID_BIT() */
 	unsigned states;   /* SOCK_STATE_BIT() */
 	unsigned families; /* enum collect_family, for tcp and udp */
+	unsigned internals; /* enum collect_internals */
+	/* A kernel-side pre-filter for the tcp and udp dumps, per family
+	 * ([0] AF_INET, [1] AF_INET6), from filter/bytecode.h; NULL: none.
+	 * It may let through more than the filter matches, never less. */
+	const unsigned char *bytecode[2];
+	size_t bytecode_len[2];
 };
 
 /* One dump, i.e. one (table, address family) pair. Numbered for record and

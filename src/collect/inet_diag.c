@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/inet_diag.h"
+#include "collect/collect.h"
 #include "collect/nl.h"
 
 #include <arpa/inet.h>
@@ -14,10 +15,12 @@
 #include <linux/sock_diag.h>
 
 struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
-				     int protocol, unsigned states)
+				     int protocol,
+				     const struct inet_diag_want *w)
 {
 	struct inet_diag_req_v2 *req;
 	void *extra;
+	unsigned states = w->states;
 	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
 
 	if (nlh == NULL)
@@ -25,28 +28,98 @@ struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
 	req = extra;
 	req->sdiag_family = (uint8_t)family;
 	req->sdiag_protocol = (uint8_t)protocol;
-	/* No extensions: the listing needs only the fixed message, and every
-	 * extension costs kernel time per socket. */
+	/* Extensions only when shown: each costs kernel time per socket. */
 	req->idiag_ext = 0;
+	if (w->internals & COLLECT_INT_INFO)
+		req->idiag_ext |= (1u << (INET_DIAG_INFO - 1)) |
+				  (1u << (INET_DIAG_CONG - 1));
+	if (w->internals & COLLECT_INT_MEM)
+		req->idiag_ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
 	/* Request sockets (TCP_NEW_SYN_RECV, 12) are what ss shows as
 	 * SYN-RECV; ask for them whenever SYN-RECV is wanted. */
 	if (states & SOCK_STATE_BIT(SOCK_ST_SYN_RECV))
 		states |= 1u << 12;
 	req->idiag_states = states;
+	if (w->bytecode != NULL && w->bytecode_len > 0) {
+		if (w->bytecode_len > INET_DIAG_BC_MAX ||
+		    nlh->nlmsg_len + MNL_ATTR_HDRLEN +
+				    MNL_ALIGN(w->bytecode_len) >
+			    cap)
+			return NULL;
+		mnl_attr_put(nlh, INET_DIAG_REQ_BYTECODE,
+			     w->bytecode_len, w->bytecode);
+	}
 	return nlh;
 }
+
+/* The oldest tcp_info a kernel sends (2.6.10: up to tcpi_total_retrans);
+ * newer kernels append fields, so any longer length is theirs. */
+#define INET_DIAG_TCP_INFO_MIN 104
+/* struct sock_rec keeps these lengths in one byte. */
+#define INET_DIAG_CONG_MAX 255
+#define INET_DIAG_SKMEM_MAX 252
+/* Every kernel's skmeminfo has at least SK_MEMINFO_RMEM_ALLOC through
+ * SK_MEMINFO_OPTMEM; BACKLOG and DROPS came later. */
+#define INET_DIAG_SKMEM_MIN ((SK_MEMINFO_OPTMEM + 1) * 4)
 
 static int inet_diag_attr_cb(const struct nlattr *attr, void *data)
 {
 	const struct nlattr **tb = data;
 	uint16_t type = mnl_attr_get_type(attr);
+	uint16_t len = mnl_attr_get_payload_len(attr);
+	const char *s;
 
-	if (type == INET_DIAG_SKV6ONLY) {
+	switch (type) {
+	case INET_DIAG_SKV6ONLY:
 		if (mnl_attr_validate(attr, MNL_TYPE_U8) < 0)
 			return MNL_CB_ERROR;
-		tb[type] = attr;
+		break;
+	case INET_DIAG_INFO:
+		if (len < INET_DIAG_TCP_INFO_MIN)
+			return MNL_CB_ERROR;
+		break;
+	case INET_DIAG_CONG:
+		/* the kernel sends the name with its NUL */
+		s = mnl_attr_get_payload(attr);
+		if (len == 0 || s[len - 1] != '\0' ||
+		    strnlen(s, len) > INET_DIAG_CONG_MAX)
+			return MNL_CB_ERROR;
+		break;
+	case INET_DIAG_SKMEMINFO:
+		if (len < INET_DIAG_SKMEM_MIN || len % 4 != 0)
+			return MNL_CB_ERROR;
+		break;
+	default:
+		return MNL_CB_OK;
 	}
+	tb[type] = attr;
 	return MNL_CB_OK;
+}
+
+/* The internals asked for with -i and -m, borrowed from the message. */
+static void inet_diag_internals(const struct nlattr *const *tb,
+				struct sock_rec *rec)
+{
+	if (tb[INET_DIAG_INFO] != NULL) {
+		rec->tcp_info = mnl_attr_get_payload(tb[INET_DIAG_INFO]);
+		rec->tcp_info_len = mnl_attr_get_payload_len(tb[INET_DIAG_INFO]);
+	}
+	if (tb[INET_DIAG_CONG] != NULL) {
+		const char *s = mnl_attr_get_payload(tb[INET_DIAG_CONG]);
+		size_t n = strlen(s); /* checked: ends in a NUL */
+		if (n > 0) {
+			rec->cong = s;
+			rec->cong_len = (uint8_t)n;
+		}
+	}
+	if (tb[INET_DIAG_SKMEMINFO] != NULL) {
+		uint16_t n = mnl_attr_get_payload_len(tb[INET_DIAG_SKMEMINFO]);
+		rec->skmem = mnl_attr_get_payload(tb[INET_DIAG_SKMEMINFO]);
+		/* entries a later kernel may add are not shown */
+		rec->skmem_len = (uint8_t)(n > INET_DIAG_SKMEM_MAX
+						   ? INET_DIAG_SKMEM_MAX
+						   : n);
+	}
 }
 
 int inet_diag_parse(const struct nlmsghdr *nlh, enum sock_netid netid,
@@ -79,6 +152,13 @@ int inet_diag_parse(const struct nlmsghdr *nlh, enum sock_netid netid,
 	 * reports uid 0 for them, which says nothing. */
 	if (m->idiag_state != SOCK_ST_TIME_WAIT && m->idiag_state != 12)
 		rec->flags |= SOCK_F_HAS_UID;
+	/* The kernel fills the timer for every TCP socket, TIME-WAIT and
+	 * request sockets included (timewait; on, for the SYN-ACK); UDP's is
+	 * always off. expires is in milliseconds. */
+	rec->flags |= SOCK_F_HAS_TIMER;
+	rec->timer = m->idiag_timer;
+	rec->retrans = m->idiag_retrans;
+	rec->expires_ms = m->idiag_expires;
 	rec->rq = m->idiag_rqueue;
 	rec->wq = m->idiag_wqueue;
 	rec->uid = m->idiag_uid;
@@ -98,5 +178,6 @@ int inet_diag_parse(const struct nlmsghdr *nlh, enum sock_netid netid,
 	if (tb[INET_DIAG_SKV6ONLY] != NULL &&
 	    mnl_attr_get_u8(tb[INET_DIAG_SKV6ONLY]) != 0)
 		rec->flags |= SOCK_F_V6ONLY;
+	inet_diag_internals(tb, rec);
 	return 0;
 }

@@ -9,12 +9,24 @@
 
 #include "model/sock.h"
 
-#define INET_DIAG_REQ_BUF 256
+/* The longest kernel-side filter we send (INET_DIAG_REQ_BYTECODE). */
+#define INET_DIAG_BC_MAX 4096
+#define INET_DIAG_REQ_BUF (256 + INET_DIAG_BC_MAX)
+
+/* What a dump asks the kernel for. */
+struct inet_diag_want {
+	unsigned states;    /* SOCK_STATE_BIT() set */
+	unsigned internals; /* COLLECT_INT_* (collect.h): extensions */
+	/* a filter program (filter/bytecode.h) or NULL */
+	const unsigned char *bytecode;
+	size_t bytecode_len; /* at most INET_DIAG_BC_MAX */
+};
 
 /* Build a dump request for family (AF_INET/AF_INET6) and protocol
- * (IPPROTO_TCP/IPPROTO_UDP) limited to the given SOCK_STATE_BIT() set. */
+ * (IPPROTO_TCP/IPPROTO_UDP). NULL if it does not fit in cap. */
 struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
-				     int protocol, unsigned states);
+				     int protocol,
+				     const struct inet_diag_want *w);
 
 /* Parse one inet_diag answer. netid is SOCK_NETID_TCP or SOCK_NETID_UDP.
  * Returns 0, or -1 if the message is malformed (too short, bad family,

@@ -164,12 +164,35 @@ static int procfs_inet_addr(struct procfs_scan *s, unsigned words,
 	return 1;
 }
 
+/* The "tr tm->when" columns as the model keeps them. when is in clock
+ * ticks (USER_HZ), rounded up to milliseconds as ss does. The retransmit
+ * timer counts retransmits (retrnsmt); keepalive and zero window probes
+ * count probes, which the kernel prints in the "timeout" column. */
+static void procfs_inet_timer(struct sock_rec *r, uint64_t tr, uint64_t when,
+			      uint64_t retrnsmt, uint64_t probes, long hz)
+{
+	uint64_t ms, n = tr == SOCK_TIMER_ON ? retrnsmt : probes;
+
+	/* tr 0, no timer running: left unset, which every sink shows as no
+	 * timer, as for sock_diag's 0. */
+	if (tr == SOCK_TIMER_OFF)
+		return;
+	ms = when > (UINT64_MAX - (uint64_t)hz) / 1000
+		     ? UINT64_MAX
+		     : (when * 1000 + (uint64_t)hz - 1) / (uint64_t)hz;
+	r->flags |= SOCK_F_HAS_TIMER;
+	r->timer = tr > UINT8_MAX ? UINT8_MAX : (uint8_t)tr; /* "unknown" */
+	r->expires_ms = ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms;
+	r->retrans = n > UINT8_MAX ? UINT8_MAX : (uint8_t)n;
+}
+
 /* One line: sl local rem st tx:rx tr:when retrnsmt uid timeout inode ... */
 static int procfs_inet_line(const char *line, size_t n, unsigned words,
-			    struct sock_rec *r)
+			    long hz, struct sock_rec *r)
 {
 	struct procfs_scan s = { line, line + n };
-	uint64_t v, st, tx, rx, uid, ino;
+	uint64_t st, tx, rx, tr, when, retrnsmt, uid, probes, ino;
+	int neg;
 
 	if (memchr(line, '\0', n) != NULL)
 		return 0;
@@ -189,16 +212,16 @@ static int procfs_inet_line(const char *line, size_t n, unsigned words,
 	if (!procfs_hex(&s, 8, &tx) || !procfs_char(&s, ':') ||
 	    !procfs_hex(&s, 8, &rx) || !procfs_spaces(&s))
 		return 0;
-	/* tr:tm->when, retrnsmt: checked for shape only */
-	if (!procfs_hex(&s, 8, &v) || !procfs_char(&s, ':') ||
-	    !procfs_hex(&s, 16, &v) || !procfs_spaces(&s) ||
-	    !procfs_hex(&s, 8, &v) || !procfs_spaces(&s))
+	/* tr:tm->when (a long: 16 digits on 64-bit kernels), retrnsmt */
+	if (!procfs_hex(&s, 8, &tr) || !procfs_char(&s, ':') ||
+	    !procfs_hex(&s, 16, &when) || !procfs_spaces(&s) ||
+	    !procfs_hex(&s, 8, &retrnsmt) || !procfs_spaces(&s))
 		return 0;
 	if (!procfs_dec(&s, UINT32_MAX, &uid) || !procfs_spaces(&s))
 		return 0;
-	/* timeout (%d) */
-	procfs_char(&s, '-');
-	if (!procfs_dec(&s, INT32_MAX, &v) || !procfs_spaces(&s))
+	/* timeout (%d): the probes sent; never negative from the kernel */
+	neg = procfs_char(&s, '-');
+	if (!procfs_dec(&s, INT32_MAX, &probes) || !procfs_spaces(&s))
 		return 0;
 	if (!procfs_dec(&s, UINT64_MAX, &ino))
 		return 0;
@@ -214,6 +237,7 @@ static int procfs_inet_line(const char *line, size_t n, unsigned words,
 	/* A listener's backlog (ss's Send-Q) is not in /proc/net. */
 	if (st != SOCK_ST_LISTEN)
 		r->flags |= SOCK_F_HAS_WQ;
+	procfs_inet_timer(r, tr, when, retrnsmt, neg ? 0 : probes, hz);
 	return 1;
 }
 
@@ -237,10 +261,13 @@ int procfs_parse_inet(const char *buf, size_t len, enum sock_netid netid,
 		      struct procfs_stats *st)
 {
 	unsigned words = family == AF_INET6 ? 4 : 1;
+	long hz = sysconf(_SC_CLK_TCK);
 	size_t pos;
 
 	if (len == 0)
 		return 0;
+	if (hz <= 0)
+		hz = 100; /* USER_HZ on every architecture Linux has */
 	pos = procfs_header(buf, len, "sl ", st);
 	while (pos < len) {
 		struct sock_rec r;
@@ -251,7 +278,7 @@ int procfs_parse_inet(const char *buf, size_t len, enum sock_netid netid,
 		r.netid = (uint8_t)netid;
 		r.family = (uint8_t)family;
 		/* The kernel ends every line: one without '\n' was cut. */
-		if (!term || !procfs_inet_line(buf + pos, n, words, &r)) {
+		if (!term || !procfs_inet_line(buf + pos, n, words, hz, &r)) {
 			st->malformed++;
 		} else {
 			st->lines++;

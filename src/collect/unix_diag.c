@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include "collect/unix_diag.h"
+#include "collect/collect.h"
 #include "collect/nl.h"
 
 #include <string.h>
@@ -12,7 +13,8 @@
 #include <linux/sock_diag.h>
 #include <linux/unix_diag.h>
 
-struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states)
+struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states,
+				     unsigned internals)
 {
 	struct unix_diag_req *req;
 	void *extra;
@@ -25,8 +27,15 @@ struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states)
 	req->udiag_states = states;
 	req->udiag_show = UDIAG_SHOW_NAME | UDIAG_SHOW_VFS | UDIAG_SHOW_PEER |
 			  UDIAG_SHOW_RQLEN | UDIAG_SHOW_UID;
+	if (internals & COLLECT_INT_MEM)
+		req->udiag_show |= UDIAG_SHOW_MEMINFO;
 	return nlh;
 }
+
+/* skmeminfo as inet_diag.c takes it: at least SK_MEMINFO_OPTMEM, whole
+ * u32 entries, kept up to what a one-byte length holds. */
+#define UNIX_DIAG_SKMEM_MIN ((SK_MEMINFO_OPTMEM + 1) * 4)
+#define UNIX_DIAG_SKMEM_MAX 252
 
 static int unix_diag_attr_cb(const struct nlattr *attr, void *data)
 {
@@ -55,6 +64,10 @@ static int unix_diag_attr_cb(const struct nlattr *attr, void *data)
 		break;
 	case UNIX_DIAG_RQLEN:
 		if (len < sizeof(struct unix_diag_rqlen))
+			return MNL_CB_ERROR;
+		break;
+	case UNIX_DIAG_MEMINFO:
+		if (len < UNIX_DIAG_SKMEM_MIN || len % 4 != 0)
 			return MNL_CB_ERROR;
 		break;
 	default:
@@ -119,6 +132,13 @@ int unix_diag_parse(const struct nlmsghdr *nlh, struct sock_rec *rec)
 	if (tb[UNIX_DIAG_UID] != NULL) {
 		rec->uid = mnl_attr_get_u32(tb[UNIX_DIAG_UID]);
 		rec->flags |= SOCK_F_HAS_UID;
+	}
+	if (tb[UNIX_DIAG_MEMINFO] != NULL) {
+		uint16_t n = mnl_attr_get_payload_len(tb[UNIX_DIAG_MEMINFO]);
+		rec->skmem = mnl_attr_get_payload(tb[UNIX_DIAG_MEMINFO]);
+		rec->skmem_len = (uint8_t)(n > UNIX_DIAG_SKMEM_MAX
+						   ? UNIX_DIAG_SKMEM_MAX
+						   : n);
 	}
 	return 0;
 }

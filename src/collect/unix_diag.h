@@ -11,7 +11,10 @@
 
 #define UNIX_DIAG_REQ_BUF 128
 
-struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states);
+/* A dump request for the SOCK_STATE_BIT() set states; internals is a
+ * COLLECT_INT_* set (COLLECT_INT_MEM asks for socket memory). */
+struct nlmsghdr *unix_diag_build_req(void *buf, size_t cap, unsigned states,
+				     unsigned internals);
 
 /* Parse one unix_diag answer. rec->name points into the message. Returns
  * 0, or -1 if malformed (too short, unknown type or state, a name longer

@@ -53,6 +53,18 @@ enum sock_flag {
 	SOCK_F_HAS_RQ = 1u << 3,   /* rq is known */
 	SOCK_F_HAS_PEER = 1u << 4, /* peer_ino is known (0: no peer) */
 	SOCK_F_HAS_WQ = 1u << 5,   /* wq is known */
+	SOCK_F_HAS_TIMER = 1u << 6, /* timer, retrans, expires_ms are known */
+};
+
+/* The timer a TCP socket has running (inet_diag_msg.idiag_timer and the
+ * "tr" column of /proc/net/tcp use the same numbers). */
+enum sock_timer {
+	SOCK_TIMER_OFF = 0,
+	SOCK_TIMER_ON = 1,        /* retransmit (ss: "on") */
+	SOCK_TIMER_KEEPALIVE = 2,
+	SOCK_TIMER_TIMEWAIT = 3,
+	SOCK_TIMER_PROBE = 4,     /* zero window probe (ss: "persist") */
+	SOCK_TIMER_COUNT
 };
 
 #define SOCK_UNIX_NAME_MAX 108 /* sizeof(sun_path) */
@@ -62,6 +74,9 @@ struct sock_rec {
 	uint8_t family; /* AF_INET, AF_INET6 or AF_UNIX */
 	uint8_t state;  /* enum sock_state */
 	uint8_t flags;  /* enum sock_flag */
+	uint8_t timer;  /* enum sock_timer, with SOCK_F_HAS_TIMER */
+	uint8_t retrans; /* retransmits (or probes) of the running timer */
+	uint32_t expires_ms; /* time left on the timer */
 	uint32_t rq;    /* receive queue; pending connections for listeners */
 	uint32_t wq;    /* send queue; backlog for listeners */
 	uint32_t uid;
@@ -80,6 +95,19 @@ struct sock_rec {
 	 * name. Not NUL-terminated; borrowed from the collector's buffer and
 	 * valid only for the duration of the callback that delivers it. */
 	const char *name;
+	/* Internals the kernel adds when asked (-i, -m); borrowed like name
+	 * and empty (NULL, 0) when not asked or not given. tcp_info is the
+	 * kernel's struct tcp_info, as long as this kernel makes it (older
+	 * kernels give fewer bytes, newer more); cong is the congestion
+	 * control name (no NUL); skmem is u32[skmem_len / 4] indexed by
+	 * SK_MEMINFO_* (<linux/sock_diag.h>). Read through memcpy: none of
+	 * them is aligned in a stored row. */
+	const unsigned char *tcp_info;
+	const char *cong;
+	const unsigned char *skmem;
+	uint16_t tcp_info_len;
+	uint8_t cong_len;
+	uint8_t skmem_len;
 };
 
 /* Per-socket consumer. Returns 0 to go on, or a negative errno-style code

@@ -1,13 +1,13 @@
-/* table.c - the ss-style table. The columns are fitted to every row, so
- * rows are kept until the end: each as a compact binary record (about 24
- * bytes for an IPv4 socket), not as text. Widths are measured as rows
- * arrive, while the kernel is still dumping; the text is made again at
- * the end, straight into the output buffer. */
+/* table.c - the ss-style table. Every row is measured first so the
+ * columns fit them all, then written straight into the output buffer; the
+ * rows themselves live in the model (model/rows). */
 #include "config.h"
 
 #include "output/table.h"
+#include "output/tcpinfo.h"
 #include "util/escape.h"
 #include "util/obuf.h"
+#include "util/sbuf.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -27,32 +27,21 @@ static const char *const table_headers[TC_COUNT] = {
 	[TC_PHOST] = "Peer Address", [TC_PPORT] = "Port",
 };
 
-/* Record layout in the arena (unaligned; read with memcpy):
- *   u8 netid, u8 family, u8 state, u8 flags (SOCK_F_*), u8 extra (TR_*)
- *   u32 rq, u32 wq
- *   inet: u16 sport, u16 dport, src, dst (4 or 16 bytes each),
- *         [u32 ifindex if TR_IFINDEX], [u64 inode if TR_INODE]
- *   unix: u64 inode, u64 peer_ino, u8 name_len, name bytes,
- *         [u64 vfs_ino, u32 vfs_dev if TR_DETAILS]
- *   both: [u32 uid, u64 cookie if TR_DETAILS] */
-enum table_rec_extra {
-	TR_IFINDEX = 1u << 0,
-	TR_INODE = 1u << 1,
-	TR_DETAILS = 1u << 2,
-};
-
-#define TABLE_REC_MAX                                                          \
-	(5 + 8 + 4 + 32 + 4 + 8 + 16 + 1 + SOCK_UNIX_NAME_MAX + 12 + 12)
+#define TABLE_SGR_RESET "\033[0m"
+#define TABLE_SGR_HEADER "\033[1m"
 
 struct table {
 	struct table_opts o;
-	unsigned char *rec;
-	size_t reclen, reccap;
+	struct fields_ctx fc;
 	size_t w[TC_COUNT];
 	size_t w_rq, w_wq, w_netid, w_state;
-	/* what follows the columns: Process, -e details */
-	char *tail;
-	size_t tail_len, tail_cap;
+	/* what follows the columns: Process, timer, -e details */
+	struct sbuf tail;
+	/* the continuation line (-i, -m for TCP) */
+	struct sbuf more;
+	/* --output: one cell at a time, and each column's width */
+	struct sbuf cell;
+	size_t *cw;
 };
 
 static size_t table_digits(uint32_t v)
@@ -65,188 +54,28 @@ static size_t table_digits(uint32_t v)
 	return n;
 }
 
-static unsigned char *table_put(unsigned char *p, const void *v, size_t n)
+/* A state's colour: what needs a look stands out. */
+static const char *table_state_sgr(unsigned state)
 {
-	memcpy(p, v, n);
-	return p + n;
-}
-
-static size_t table_encode(const struct table *t, const struct sock_rec *r,
-			   unsigned char *out)
-{
-	unsigned char *p = out;
-	uint8_t extra = 0;
-
-	if (r->family != AF_UNIX && r->ifindex != 0)
-		extra |= TR_IFINDEX;
-	if (r->family != AF_UNIX && (t->o.processes || t->o.extended))
-		extra |= TR_INODE;
-	if (t->o.extended)
-		extra |= TR_DETAILS;
-	*p++ = r->netid;
-	*p++ = r->family;
-	*p++ = r->state;
-	*p++ = r->flags;
-	*p++ = extra;
-	p = table_put(p, &r->rq, 4);
-	p = table_put(p, &r->wq, 4);
-	if (r->family == AF_UNIX) {
-		uint8_t n = r->name != NULL ? (uint8_t)r->name_len : 0;
-		p = table_put(p, &r->inode, 8);
-		p = table_put(p, &r->peer_ino, 8);
-		*p++ = n;
-		if (n > 0)
-			p = table_put(p, r->name, n);
-		if (extra & TR_DETAILS) {
-			p = table_put(p, &r->vfs_ino, 8);
-			p = table_put(p, &r->vfs_dev, 4);
-		}
-	} else {
-		size_t alen = r->family == AF_INET ? 4 : 16;
-		p = table_put(p, &r->sport, 2);
-		p = table_put(p, &r->dport, 2);
-		p = table_put(p, r->src, alen);
-		p = table_put(p, r->dst, alen);
-		if (extra & TR_IFINDEX)
-			p = table_put(p, &r->ifindex, 4);
-		if (extra & TR_INODE)
-			p = table_put(p, &r->inode, 8);
+	switch (state) {
+	case SOCK_ST_ESTABLISHED:
+		return "\033[32m"; /* green */
+	case SOCK_ST_LISTEN:
+		return "\033[36m"; /* cyan */
+	case SOCK_ST_CLOSE_WAIT:
+		return "\033[1;31m"; /* bold red: the local side must close */
+	case SOCK_ST_SYN_SENT:
+	case SOCK_ST_SYN_RECV:
+		return "\033[33m"; /* yellow */
+	case SOCK_ST_TIME_WAIT:
+	case SOCK_ST_FIN_WAIT1:
+	case SOCK_ST_FIN_WAIT2:
+	case SOCK_ST_LAST_ACK:
+	case SOCK_ST_CLOSING:
+		return "\033[2m"; /* dim: closing down */
+	default:
+		return NULL;
 	}
-	if (extra & TR_DETAILS) {
-		p = table_put(p, &r->uid, 4);
-		p = table_put(p, &r->cookie, 8);
-	}
-	return (size_t)(p - out);
-}
-
-/* Read one record back into r (r->name points into the arena). Returns
- * the record's size. */
-static size_t table_decode(const unsigned char *in, struct sock_rec *r)
-{
-	const unsigned char *p = in;
-	uint8_t extra;
-
-	memset(r, 0, sizeof(*r));
-	r->netid = *p++;
-	r->family = *p++;
-	r->state = *p++;
-	r->flags = *p++;
-	extra = *p++;
-	memcpy(&r->rq, p, 4);
-	memcpy(&r->wq, p + 4, 4);
-	p += 8;
-	if (r->family == AF_UNIX) {
-		memcpy(&r->inode, p, 8);
-		memcpy(&r->peer_ino, p + 8, 8);
-		p += 16;
-		r->name_len = *p++;
-		r->name = r->name_len ? (const char *)p : NULL;
-		p += r->name_len;
-		if (extra & TR_DETAILS) {
-			memcpy(&r->vfs_ino, p, 8);
-			memcpy(&r->vfs_dev, p + 8, 4);
-			p += 12;
-		}
-	} else {
-		size_t alen = r->family == AF_INET ? 4 : 16;
-		memcpy(&r->sport, p, 2);
-		memcpy(&r->dport, p + 2, 2);
-		p += 4;
-		memcpy(r->src, p, alen);
-		memcpy(r->dst, p + alen, alen);
-		p += 2 * alen;
-		if (extra & TR_IFINDEX) {
-			memcpy(&r->ifindex, p, 4);
-			p += 4;
-		}
-		if (extra & TR_INODE) {
-			memcpy(&r->inode, p, 8);
-			p += 8;
-		}
-	}
-	if (extra & TR_DETAILS) {
-		memcpy(&r->uid, p, 4);
-		memcpy(&r->cookie, p + 4, 8);
-		p += 12;
-	}
-	return (size_t)(p - in);
-}
-
-/* Room for n more bytes of tail text. */
-static char *table_tail(struct table *t, size_t n)
-{
-	if (t->tail_len + n > t->tail_cap) {
-		do
-			t->tail_cap = t->tail_cap ? t->tail_cap * 2 : 4096;
-		while (t->tail_len + n > t->tail_cap);
-		t->tail = xrealloc(t->tail, t->tail_cap);
-	}
-	return t->tail + t->tail_len;
-}
-
-static void table_tail_put(struct table *t, const char *s, size_t n)
-{
-	memcpy(table_tail(t, n), s, n);
-	t->tail_len += n;
-}
-
-static void table_tail_sep(struct table *t)
-{
-	if (t->tail_len > 0)
-		table_tail_put(t, " ", 1);
-}
-
-static void table_tail_u64(struct table *t, uint64_t v)
-{
-	t->tail_len += fmt_u64(table_tail(t, 20), v);
-}
-
-/* Untrusted text, escaped as one whitespace-free field. */
-static void table_tail_text(struct table *t, const char *s, size_t n,
-			    unsigned flags)
-{
-	t->tail_len += esc_text(table_tail(t, ESC_MAX(n)), s, n,
-				t->o.esc_flags | flags, NULL);
-}
-
-/* ss's form of a holder list: prefix(("comm",pid=N,fd=M),...), the name
- * escaped; or the text unknown when a process we could not read may hold
- * it. Nothing when no process holds it. */
-static void table_holders(struct table *t, uint64_t inode, const char *prefix,
-			  const char *unknown)
-{
-	const struct owners *ow = facts_owner_table(t->o.facts);
-	const struct owner *w;
-	int first = 1;
-
-	switch (facts_holders(t->o.facts, inode, &w)) {
-	case FACTS_NOBODY:
-		return;
-	case FACTS_UNKNOWN:
-		table_tail_sep(t);
-		table_tail_put(t, unknown, strlen(unknown));
-		return;
-	case FACTS_HELD:
-		break;
-	}
-	/* every holder, as ss lists them: a pre-forking server's listener
-	 * may have hundreds */
-	table_tail_sep(t);
-	table_tail_put(t, prefix, strlen(prefix));
-	for (; w != NULL; w = owners_next(ow, w)) {
-		if (!first)
-			table_tail_put(t, ",", 1);
-		first = 0;
-		table_tail_put(t, "(\"", 2);
-		table_tail_text(t, owners_comm(ow, w), w->comm_len,
-				ESC_DQUOTE);
-		table_tail_put(t, "\",pid=", 6);
-		table_tail_u64(t, w->pid);
-		table_tail_put(t, ",fd=", 4);
-		table_tail_u64(t, (uint64_t)w->fd);
-		table_tail_put(t, ")", 1);
-	}
-	table_tail_put(t, ")", 1);
 }
 
 /* A user or group by name, or by number when it has none. */
@@ -256,12 +85,19 @@ static void table_tail_id(struct table *t, const char *key, uint32_t id,
 	const char *name = group ? facts_group(t->o.facts, id)
 				 : facts_user(t->o.facts, id);
 
-	table_tail_sep(t);
-	table_tail_put(t, key, strlen(key));
+	sbuf_putc(&t->tail, ' ');
+	sbuf_puts(&t->tail, key);
 	if (name != NULL)
-		table_tail_text(t, name, strlen(name), ESC_SPACE);
+		sbuf_esc(&t->tail, name, strlen(name),
+			 t->o.esc_flags | ESC_SPACE);
 	else
-		table_tail_u64(t, id);
+		sbuf_u64(&t->tail, id);
+}
+
+static void table_tail_sep(struct table *t)
+{
+	if (t->tail.len > 0)
+		sbuf_putc(&t->tail, ' ');
 }
 
 /* -e: uid:N user:NAME ino:N sk:HEX, then for a Unix socket its file and
@@ -277,41 +113,33 @@ static void table_details(struct table *t, const struct sock_rec *r)
 		const char *user = facts_user(t->o.facts, r->uid);
 
 		table_tail_sep(t);
-		table_tail_put(t, "uid:", 4);
-		table_tail_u64(t, r->uid);
+		sbuf_puts(&t->tail, "uid:");
+		sbuf_u64(&t->tail, r->uid);
 		if (user != NULL) {
-			table_tail_put(t, " user:", 6);
-			table_tail_text(t, user, strlen(user), ESC_SPACE);
+			sbuf_puts(&t->tail, " user:");
+			sbuf_esc(&t->tail, user, strlen(user),
+				 t->o.esc_flags | ESC_SPACE);
 		}
 	}
 	table_tail_sep(t);
-	table_tail_put(t, "ino:", 4);
-	table_tail_u64(t, r->inode);
+	sbuf_puts(&t->tail, "ino:");
+	sbuf_u64(&t->tail, r->inode);
 	if (r->cookie != 0) {
-		static const char hex[] = "0123456789abcdef";
-		char *o = tmp + 20;
-		uint64_t v = r->cookie;
-
-		do
-			*--o = hex[v & 15];
-		while ((v >>= 4) != 0);
-		table_tail_put(t, " sk:", 4);
-		table_tail_put(t, o, (size_t)(tmp + 20 - o));
+		sbuf_puts(&t->tail, " sk:");
+		fields_display(&t->fc, FIELD_COOKIE, r, &t->tail);
 	}
 	if (r->family != AF_UNIX)
 		return;
 	facts_file(t->o.facts, r, &file);
 	if (file.status != FACTS_FILE_NONE) {
-		const char *st = facts_file_status_name(file.status);
-
-		table_tail_put(t, " file:", 6);
-		table_tail_put(t, st, strlen(st));
+		sbuf_puts(&t->tail, " file:");
+		sbuf_puts(&t->tail, facts_file_status_name(file.status));
 	}
 	if (file.status == FACTS_FILE_OK ||
 	    file.status == FACTS_FILE_REPLACED) {
 		facts_mode_text(file.mode, tmp);
-		table_tail_put(t, " mode:", 6);
-		table_tail_put(t, tmp, 10);
+		sbuf_puts(&t->tail, " mode:");
+		sbuf_put(&t->tail, tmp, 10);
 		table_tail_id(t, "owner:", file.uid, 0);
 		table_tail_id(t, "group:", file.gid, 1);
 	}
@@ -319,23 +147,52 @@ static void table_details(struct table *t, const struct sock_rec *r)
 	if (pname != NULL) {
 		size_t n = addr_unix_text(t->o.esc_flags | ESC_SPACE, pname,
 					  plen, tmp, NULL);
-		table_tail_put(t, " peer_name:", 11);
-		table_tail_put(t, tmp, n);
+		sbuf_puts(&t->tail, " peer_name:");
+		sbuf_put(&t->tail, tmp, n);
 	}
 }
 
-/* The text after the Peer column: Process (-p), then details (-e). */
+/* The text after the Peer column, in ss's order: Process (-p), the timer
+ * (-o), socket memory of a Unix socket (-m), details (-e). TCP's memory
+ * and internals go on the continuation line, as ss puts them. */
 static void table_make_tail(struct table *t, const struct sock_rec *r)
 {
-	t->tail_len = 0;
+	char tmp[TCPINFO_TEXT_MAX];
+	size_t n;
+
+	t->tail.len = 0;
+	t->more.len = 0;
 	if (t->o.processes) {
-		table_holders(t, r->inode, "users:(", "unknown");
-		if (r->family == AF_UNIX && r->peer_ino != 0)
-			table_holders(t, r->peer_ino, "peer:(",
-				      "peer:unknown");
+		fields_holders(&t->fc, r->inode, "users:(", "unknown",
+			       &t->tail);
+		if (r->family == AF_UNIX && r->peer_ino != 0) {
+			size_t before = t->tail.len;
+
+			table_tail_sep(t);
+			if (!fields_holders(&t->fc, r->peer_ino, "peer:(",
+					    "peer:unknown", &t->tail))
+				t->tail.len = before;
+		}
+	}
+	if (t->o.timers && (n = tcpinfo_timer_text(r, tmp, sizeof(tmp))) > 0) {
+		table_tail_sep(t);
+		sbuf_put(&t->tail, tmp, n);
+	}
+	if (t->o.mem && (n = tcpinfo_mem_text(r, tmp, sizeof(tmp))) > 0) {
+		struct sbuf *b = r->netid == SOCK_NETID_TCP ? &t->more
+							    : &t->tail;
+		if (b->len > 0)
+			sbuf_putc(b, ' ');
+		sbuf_put(b, tmp, n);
 	}
 	if (t->o.extended)
 		table_details(t, r);
+	if (t->o.info && r->netid == SOCK_NETID_TCP &&
+	    (n = tcpinfo_info_text(r, tmp, sizeof(tmp))) > 0) {
+		if (t->more.len > 0)
+			sbuf_putc(&t->more, ' ');
+		sbuf_put(&t->more, tmp, n);
+	}
 }
 
 static void table_widen(size_t *w, size_t v)
@@ -344,13 +201,11 @@ static void table_widen(size_t *w, size_t v)
 		*w = v;
 }
 
-static int table_row(void *st, const struct sock_rec *r)
+static void table_measure(struct table *t, const struct sock_rec *r)
 {
-	struct table *t = st;
 	char buf[ADDR_TEXT_MAX];
 	size_t cols;
 
-	/* Measure now; the text is made again at the end. */
 	addr_local_host(t->o.addr, r, buf, &cols);
 	table_widen(&t->w[TC_LHOST], cols);
 	/* a service name may be UTF-8: ports are measured in columns too */
@@ -366,28 +221,6 @@ static int table_row(void *st, const struct sock_rec *r)
 		    (r->flags & SOCK_F_HAS_WQ) ? table_digits(r->wq) : 1);
 	table_widen(&t->w_netid, strlen(sock_netid_name(r->netid)));
 	table_widen(&t->w_state, strlen(sock_state_name(r->state)));
-
-	if (t->reclen + TABLE_REC_MAX > t->reccap) {
-		t->reccap = t->reccap ? t->reccap * 2 : 64 * 1024;
-		t->rec = xrealloc(t->rec, t->reccap);
-	}
-	t->reclen += table_encode(t, r, t->rec + t->reclen);
-	return 0;
-}
-
-/* A mark is a position in the record arena. */
-static size_t table_mark(void *st)
-{
-	return ((struct table *)st)->reclen;
-}
-
-/* Widths only grow; after a rollback they may be wider than needed. */
-static void table_rollback(void *st, size_t mark)
-{
-	struct table *t = st;
-
-	if (mark < t->reclen)
-		t->reclen = mark;
 }
 
 static void table_cell_left(struct obuf *out, const char *s, size_t len,
@@ -446,6 +279,8 @@ static void table_fit(struct table *t, size_t fixed)
 
 static void table_header(const struct table *t, struct obuf *out)
 {
+	if (t->o.color)
+		obuf_puts(out, TABLE_SGR_HEADER);
 	if (t->o.show_netid)
 		table_cell_left(out, "Netid ", 6, 6, t->w_netid + 1);
 	if (t->o.show_state)
@@ -464,7 +299,25 @@ static void table_header(const struct table *t, struct obuf *out)
 	} else {
 		obuf_puts(out, "Port");
 	}
+	if (t->o.color)
+		obuf_puts(out, TABLE_SGR_RESET);
 	obuf_putc(out, '\n');
+}
+
+static void table_state(const struct table *t, const struct sock_rec *r,
+			struct obuf *out, size_t width, int last)
+{
+	const char *s = sock_state_name(r->state);
+	const char *sgr = t->o.color ? table_state_sgr(r->state) : NULL;
+	size_t n = strlen(s);
+
+	if (sgr != NULL)
+		obuf_puts(out, sgr);
+	obuf_put(out, s, n);
+	if (sgr != NULL)
+		obuf_puts(out, TABLE_SGR_RESET);
+	if (!last && n < width)
+		obuf_pad(out, width - n);
 }
 
 static void table_line(struct table *t, const struct sock_rec *r,
@@ -481,9 +334,7 @@ static void table_line(struct table *t, const struct sock_rec *r,
 		obuf_putc(out, ' ');
 	}
 	if (t->o.show_state) {
-		const char *s = sock_state_name(r->state);
-		n = strlen(s);
-		table_cell_left(out, s, n, n, t->w_state);
+		table_state(t, r, out, t->w_state, 0);
 		obuf_putc(out, ' ');
 	}
 	table_num(out, r->rq, r->flags & SOCK_F_HAS_RQ, t->w_rq);
@@ -499,22 +350,31 @@ static void table_line(struct table *t, const struct sock_rec *r,
 	obuf_putc(out, sep);
 	n = addr_peer_port(t->o.addr, r, buf);
 	table_make_tail(t, r);
-	if (t->tail_len > 0) {
+	if (t->tail.len > 0) {
 		table_cell_left(out, buf, n, esc_cols(buf, n), t->w[TC_PPORT]);
 		obuf_putc(out, ' ');
-		obuf_put(out, t->tail, t->tail_len);
+		obuf_put(out, t->tail.p, t->tail.len);
 	} else {
 		obuf_put(out, buf, n);
 	}
 	obuf_putc(out, '\n');
+	if (t->more.len > 0) {
+		obuf_put(out, "\t ", 2);
+		obuf_put(out, t->more.p, t->more.len);
+		obuf_putc(out, '\n');
+	}
 }
 
-static int table_end(void *st, struct obuf *out, struct sc_err *err)
+static int table_write_ss(struct table *t, struct rows_view *v,
+			  struct obuf *out)
 {
-	struct table *t = st;
+	struct sock_rec r;
 	size_t fixed;
 
-	(void)err;
+	for (size_t k = 0; k < v->n; k++) {
+		rows_view_get(v, k, &r);
+		table_measure(t, &r);
+	}
 	table_widen(&t->w_netid, 5); /* "Netid" */
 	table_widen(&t->w_state, 5); /* "State" */
 	table_widen(&t->w_rq, 6);    /* "Recv-Q" */
@@ -528,12 +388,97 @@ static int table_end(void *st, struct obuf *out, struct sc_err *err)
 
 	if (t->o.header)
 		table_header(t, out);
-	for (size_t off = 0; off < t->reclen;) {
-		struct sock_rec r;
-		off += table_decode(t->rec + off, &r);
+	for (size_t k = 0; k < v->n; k++) {
+		rows_view_get(v, k, &r);
 		table_line(t, &r, out);
 	}
 	return 0;
+}
+
+/* ---- --output: chosen columns ---------------------------------------- */
+
+static void table_cell(struct table *t, enum field_id id,
+		       const struct sock_rec *r)
+{
+	t->cell.len = 0;
+	fields_display(&t->fc, id, r, &t->cell);
+}
+
+static void table_put_cell(struct table *t, struct obuf *out,
+			   enum field_id id, const char *s, size_t len,
+			   size_t width, int last, const struct sock_rec *r)
+{
+	size_t cols = esc_cols(s, len);
+	size_t pad = cols < width ? width - cols : 0;
+
+	if (fields_right_aligned(id)) {
+		obuf_pad(out, pad);
+		obuf_put(out, s, len);
+		return;
+	}
+	if (r != NULL && id == FIELD_STATE) {
+		table_state(t, r, out, width, last);
+		return;
+	}
+	obuf_put(out, s, len);
+	if (!last)
+		obuf_pad(out, pad);
+}
+
+static int table_write_columns(struct table *t, struct rows_view *v,
+			       struct obuf *out)
+{
+	size_t nc = t->o.ncolumns;
+	struct sock_rec r;
+
+	t->cw = xcalloc(nc, sizeof(*t->cw));
+	for (size_t c = 0; c < nc; c++)
+		t->cw[c] = strlen(fields_header(t->o.columns[c]));
+	for (size_t k = 0; k < v->n; k++) {
+		rows_view_get(v, k, &r);
+		for (size_t c = 0; c < nc; c++) {
+			table_cell(t, t->o.columns[c], &r);
+			table_widen(&t->cw[c], esc_cols(t->cell.p, t->cell.len));
+		}
+	}
+	if (t->o.header) {
+		if (t->o.color)
+			obuf_puts(out, TABLE_SGR_HEADER);
+		for (size_t c = 0; c < nc; c++) {
+			const char *h = fields_header(t->o.columns[c]);
+
+			if (c > 0)
+				obuf_putc(out, ' ');
+			table_put_cell(t, out, t->o.columns[c], h, strlen(h),
+				       t->cw[c], c + 1 == nc, NULL);
+		}
+		if (t->o.color)
+			obuf_puts(out, TABLE_SGR_RESET);
+		obuf_putc(out, '\n');
+	}
+	for (size_t k = 0; k < v->n; k++) {
+		rows_view_get(v, k, &r);
+		for (size_t c = 0; c < nc; c++) {
+			if (c > 0)
+				obuf_putc(out, ' ');
+			table_cell(t, t->o.columns[c], &r);
+			table_put_cell(t, out, t->o.columns[c], t->cell.p,
+				       t->cell.len, t->cw[c], c + 1 == nc, &r);
+		}
+		obuf_putc(out, '\n');
+	}
+	return 0;
+}
+
+static int table_write(void *st, struct rows_view *v, struct obuf *out,
+		       struct sc_err *err)
+{
+	struct table *t = st;
+
+	(void)err;
+	if (t->o.ncolumns > 0)
+		return table_write_columns(t, v, out);
+	return table_write_ss(t, v, out);
 }
 
 static void table_destroy(void *st)
@@ -542,17 +487,16 @@ static void table_destroy(void *st)
 
 	if (t == NULL)
 		return;
-	free(t->rec);
-	free(t->tail);
+	sbuf_free(&t->tail);
+	sbuf_free(&t->more);
+	sbuf_free(&t->cell);
+	free(t->cw);
 	free(t);
 }
 
 static const struct sink_ops table_ops = {
 	.name = "table",
-	.row = table_row,
-	.mark = table_mark,
-	.rollback = table_rollback,
-	.end = table_end,
+	.write = table_write,
 	.destroy = table_destroy,
 };
 
@@ -562,5 +506,8 @@ struct sink table_sink_new(const struct table_opts *o)
 	struct sink s = { .ops = &table_ops, .st = t };
 
 	t->o = *o;
+	t->fc.addr = o->addr;
+	t->fc.facts = o->facts;
+	t->fc.esc_flags = o->esc_flags;
 	return s;
 }

@@ -1,11 +1,13 @@
 /* table.h - ss-style columns: Netid, State, Recv-Q, Send-Q,
- * Local Address:Port, Peer Address:Port; widths fitted to the data and,
- * on a terminal, to its width. */
+ * Local Address:Port, Peer Address:Port, then the Process and detail
+ * fields; or the columns chosen with --output. Widths are fitted to the
+ * data and, on a terminal, to its width. */
 #ifndef SOCKSCOPE_OUTPUT_TABLE_H
 #define SOCKSCOPE_OUTPUT_TABLE_H
 
 #include "model/facts.h"
 #include "output/addr.h"
+#include "output/fields.h"
 #include "output/sink.h"
 
 struct table_opts {
@@ -16,8 +18,16 @@ struct table_opts {
 	struct addr_ctx *addr; /* borrowed */
 	int processes; /* -p: the Process column, and Unix peers' holders */
 	int extended;  /* -e: uid, user, inode, cookie, Unix file and peer */
+	int timers;    /* -o: timer:(name,left,retrans) */
+	int mem;       /* -m: skmem:(...) */
+	int info;      /* -i: TCP internals on a continuation line */
 	struct facts *facts; /* borrowed; needed for processes or extended */
 	unsigned esc_flags; /* ESC_* for untrusted names */
+	/* --output: these columns instead of ss's layout (borrowed) */
+	const enum field_id *columns;
+	size_t ncolumns;
+	/* --color: SGR sequences around states and headers */
+	int color;
 };
 
 /* Create a table sink. Never fails (allocation aborts). */

@@ -111,7 +111,7 @@ usage_error "unrecognized option '--bogus'" -t --bogus
 usage_error "invalid option -- 'Z'" -Z
 usage_error "invalid option -- 'Z'" -tZ
 usage_error "unknown state 'bogus'" state bogus
-usage_error "unknown state 'bogus'" -t state established bogus
+usage_error "filter: unknown predicate at column 1: 'bogus'" -t state established bogus
 usage_error "unknown state 'bogus'" exclude bogus
 usage_error "'state' needs a state name" state
 usage_error "'state' needs a state name" -ta state

@@ -385,15 +385,86 @@ static void test_word_errors(void **state)
 	    "exclude");
 	BAD("'state' needs a state name", "state", "state", "listening");
 	BAD("unknown state 'bogus'", "state", "bogus");
-	BAD("unknown state 'bogus'", "state", "established", "bogus");
 	BAD("unknown state 'bogus'", "exclude", "bogus");
 	BAD("unknown state ''", "state", "");
-	BAD("unexpected argument 'foo' (expected 'state' or 'exclude')",
-	    "foo");
-	BAD("unexpected argument 'foo' (expected 'state' or 'exclude')",
-	    "-t", "foo", "state", "listening");
-	BAD("unexpected argument 'STATE' (expected 'state' or 'exclude')",
-	    "STATE", "listening");
+}
+
+/* The first word that is not a state word starts the filter expression,
+ * which takes every word after it (filter/expr parses it). */
+#define FILTER(first, n, ...)                                                  \
+	do {                                                                   \
+		struct argbuf ab_;                                             \
+		struct cli_opts o_;                                            \
+		struct sc_err e_;                                              \
+		assert_int_equal(PARSE(&ab_, &o_, &e_, __VA_ARGS__), 0);       \
+		assert_int_equal(o_.nfilter, (n));                             \
+		assert_string_equal(o_.filter[0], (first));                    \
+	} while (0)
+
+static void test_filter_words(void **state)
+{
+	struct argbuf ab;
+	struct cli_opts o;
+	struct sc_err err;
+
+	(void)state;
+	FILTER("foo", 1, "foo");
+	FILTER("dport", 3, "-t", "dport", "=", ":443");
+	FILTER("bogus", 1, "state", "established", "bogus");
+	FILTER("sport", 2, "state", "listening", "established", "sport",
+	       ":22");
+	/* a state word inside the expression is the expression's */
+	FILTER("foo", 3, "-t", "foo", "state", "listening");
+	FILTER("(", 5, "exclude", "listening", "(", "dport", ">", ":1",
+	       ")");
+	assert_int_equal(PARSE(&ab, &o, &err, "-t", "state", "listening"), 0);
+	assert_int_equal(o.nfilter, 0);
+	assert_null(o.filter);
+}
+
+static void test_query_options(void **state)
+{
+	struct argbuf ab;
+	struct cli_opts o;
+	struct sc_err err;
+
+	(void)state;
+	assert_int_equal(PARSE(&ab, &o, &err, "-imosJ", "--explain",
+			       "--reverse", "--sort=pid,inode",
+			       "--count-by=state", "--color=never"),
+			 -1);
+	assert_string_equal(err.msg, "-s prints a summary; it cannot be "
+				     "combined with --count-by or --output");
+	assert_int_equal(PARSE(&ab, &o, &err, "-imoJ", "--explain",
+			       "--reverse", "--sort=pid,inode",
+			       "--count-by=state", "--color=never"),
+			 0);
+	assert_true(o.info && o.mem && o.timers && o.explain && o.reverse);
+	assert_int_equal(o.json, CLI_JSON_DOCUMENT);
+	assert_int_equal(o.color, CLI_COLOR_NEVER);
+	assert_string_equal(o.sort, "pid,inode");
+	assert_string_equal(o.count_by, "state");
+	assert_int_equal(PARSE(&ab, &o, &err, "--json=lines", "--color"), 0);
+	assert_int_equal(o.json, CLI_JSON_LINES);
+	assert_int_equal(o.color, CLI_COLOR_ALWAYS);
+	assert_int_equal(PARSE(&ab, &o, &err, "--json=document",
+			       "--color=auto"),
+			 0);
+	assert_int_equal(o.json, CLI_JSON_DOCUMENT);
+	assert_int_equal(o.color, CLI_COLOR_AUTO);
+	assert_int_equal(PARSE(&ab, &o, &err, "--output=help"), 0);
+	assert_int_equal(o.action, CLI_OUTPUT_HELP);
+	assert_int_equal(PARSE(&ab, &o, &err, "--output=state,pid"), 0);
+	assert_string_equal(o.output, "state,pid");
+	BAD("invalid --json 'x' (expected lines or document)", "--json=x");
+	BAD("invalid --color 'x' (expected auto, always or never)",
+	    "--color=x");
+	BAD("--count-by prints counts; it cannot be combined with --output",
+	    "--count-by=state", "--output=state");
+	BAD("--json writes every field; it cannot be combined with --output",
+	    "-J", "--output=state");
+	BAD("option '--output' requires an argument", "--output");
+	BAD("option '--reverse' doesn't allow an argument", "--reverse=1");
 }
 
 /* cli_parse resets getopt, even after an error inside a group. */
@@ -662,6 +733,8 @@ int main(void)
 		cmocka_unit_test(test_backend_and_files),
 		cmocka_unit_test(test_help_version),
 		cmocka_unit_test(test_state_words),
+		cmocka_unit_test(test_filter_words),
+		cmocka_unit_test(test_query_options),
 		cmocka_unit_test(test_option_errors),
 		cmocka_unit_test(test_option_error_after_long),
 		cmocka_unit_test(test_option_errors_escaped),

@@ -860,8 +860,10 @@ static void test_requests(void **state)
 	const struct unix_diag_req *ureq;
 	(void)state;
 
-	nlh = inet_diag_build_req(buf, sizeof(buf), AF_INET6, IPPROTO_TCP,
-				  SOCK_STATE_BIT(SOCK_ST_SYN_RECV));
+	struct inet_diag_want w = { .states =
+					    SOCK_STATE_BIT(SOCK_ST_SYN_RECV) };
+
+	nlh = inet_diag_build_req(buf, sizeof(buf), AF_INET6, IPPROTO_TCP, &w);
 	assert_non_null(nlh);
 	assert_int_equal(nlh->nlmsg_type, SOCK_DIAG_BY_FAMILY);
 	assert_int_equal(nlh->nlmsg_flags, NLM_F_REQUEST | NLM_F_DUMP);
@@ -870,9 +872,10 @@ static void test_requests(void **state)
 	assert_int_equal(req->sdiag_protocol, IPPROTO_TCP);
 	/* SYN-RECV also asks for request sockets (TCP_NEW_SYN_RECV) */
 	assert_int_equal(req->idiag_states, (1u << 3) | (1u << 12));
-	assert_null(inet_diag_build_req(buf, 8, AF_INET, IPPROTO_TCP, 1));
+	assert_int_equal(req->idiag_ext, 0);
+	assert_null(inet_diag_build_req(buf, 8, AF_INET, IPPROTO_TCP, &w));
 
-	nlh = unix_diag_build_req(buf, sizeof(buf), SOCK_STATES_ALL);
+	nlh = unix_diag_build_req(buf, sizeof(buf), SOCK_STATES_ALL, 0);
 	assert_non_null(nlh);
 	ureq = mnl_nlmsg_get_payload(nlh);
 	assert_int_equal(ureq->sdiag_family, AF_UNIX);
