@@ -164,6 +164,23 @@ static int main_sort_cmp(void *ud, const struct sock_rec *a,
 	return 0;
 }
 
+/* Sort and group keys are single values: a holder list is not one. */
+static int main_keys_only(const enum field_id *ids, size_t n,
+			  const char *what, struct sc_err *err)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ids[i] == FIELD_PROCESS || ids[i] == FIELD_PEER_PROCESS)
+			return sc_err_set(err, EINVAL,
+					  "%s: '%s' lists every holder and is "
+					  "not a key; use %s or %s",
+					  what, fields_name(ids[i]),
+					  ids[i] == FIELD_PROCESS ? "comm"
+								  : "peer_comm",
+					  ids[i] == FIELD_PROCESS ? "pid"
+								  : "peer_pid");
+	return 0;
+}
+
 /* Parse the field lists and the filter; set what must be collected.
  * Returns 0, or -1 with err set (a usage error). */
 static int main_prepare(struct main_ctx *m, unsigned *needs,
@@ -177,12 +194,14 @@ static int main_prepare(struct main_ctx *m, unsigned *needs,
 			      MAIN_FIELDS_MAX, &m->noutput, err) < 0)
 		return -1;
 	if (o->sort != NULL &&
-	    fields_parse_list(o->sort, "--sort", m->sort, MAIN_FIELDS_MAX,
-			      &m->nsort, err) < 0)
+	    (fields_parse_list(o->sort, "--sort", m->sort, MAIN_FIELDS_MAX,
+			       &m->nsort, err) < 0 ||
+	     main_keys_only(m->sort, m->nsort, "--sort", err) < 0))
 		return -1;
 	if (o->count_by != NULL &&
-	    fields_parse_list(o->count_by, "--count-by", m->count_by,
-			      MAIN_FIELDS_MAX, &m->ncount_by, err) < 0)
+	    (fields_parse_list(o->count_by, "--count-by", m->count_by,
+			       MAIN_FIELDS_MAX, &m->ncount_by, err) < 0 ||
+	     main_keys_only(m->count_by, m->ncount_by, "--count-by", err) < 0))
 		return -1;
 	if (o->nfilter > 0 &&
 	    expr_parse((const char *const *)o->filter, o->nfilter, &m->filter,
@@ -275,6 +294,8 @@ static int main_write(struct main_ctx *m, struct rows_view *v,
 			.mem = o->mem,
 			.facts = m->facts,
 			.unknown_owners = main_unknown(m, v),
+			.explain = o->explain,
+			.fc = &m->fc,
 		};
 
 		sink = jsonout_sink_new(&jo);
@@ -301,7 +322,10 @@ static int main_write(struct main_ctx *m, struct rows_view *v,
 	}
 	r = sink.ops->write(sink.st, v, out, err);
 	sink.ops->destroy(sink.st);
-	if (r == 0 && o->explain) {
+	/* the document carries its explanations; JSON Lines gets one more
+	 * line; the table a blank line and the text */
+	if (r == 0 && o->explain && o->json != CLI_JSON_DOCUMENT &&
+	    (json || v->n > 0)) {
 		if (!json)
 			obuf_putc(out, '\n');
 		r = explain_write(v, &m->fc, json, out, err);

@@ -185,13 +185,26 @@ static int expr_host(const char *s, size_t len, struct expr_addr *a)
 	return 0;
 }
 
+/* HOST[/N] in s[0, len). */
+static const char *expr_net(const char *s, size_t len, struct expr_addr *a)
+{
+	const char *slash = memchr(s, '/', len);
+	size_t hlen = slash != NULL ? (size_t)(slash - s) : len;
+
+	if (expr_host(s, hlen, a) != 0)
+		return "bad address";
+	if (slash != NULL &&
+	    expr_prefix(slash + 1, len - hlen - 1, a->prefix, &a->prefix) != 0)
+		return "bad prefix length";
+	return NULL;
+}
+
 /* An address operand (see struct expr_addr). Returns NULL, or what is
  * wrong with it. A bare IPv6 address (two colons or more, no brackets)
  * takes no port, as in ss: "::1:80" is an address. */
 static const char *expr_addr_parse(const char *w, struct expr_addr *a)
 {
-	const char *host = w, *slash, *port = NULL, *rest;
-	size_t hlen;
+	const char *port = NULL, *bad;
 
 	memset(a, 0, sizeof(*a));
 	if (strncmp(w, "unix:", 5) == 0) {
@@ -202,49 +215,38 @@ static const char *expr_addr_parse(const char *w, struct expr_addr *a)
 		return NULL;
 	}
 	if (w[0] == '[') {
-		const char *close = strchr(w, ']');
+		/* [HOST][/N][:PORT] */
+		const char *close = strchr(w, ']'), *end;
 
-		if (close == NULL)
+		if (close == NULL ||
+		    expr_host(w + 1, (size_t)(close - w - 1), a) != 0)
 			return "bad address";
-		host = w + 1;
-		hlen = (size_t)(close - host);
-		rest = close + 1;
-		if (expr_host(host, hlen, a) != 0)
-			return "bad address";
-		if (*rest == '/') {
-			const char *end = strchr(rest, ':');
-			size_t plen = end != NULL ? (size_t)(end - rest - 1)
-						  : strlen(rest + 1);
-
-			if (expr_prefix(rest + 1, plen, a->prefix, &a->prefix) !=
-			    0)
+		end = strchr(close, ':');
+		if (end == NULL)
+			end = close + strlen(close);
+		if (close[1] == '/') {
+			if (expr_prefix(close + 2, (size_t)(end - close - 2),
+					a->prefix, &a->prefix) != 0)
 				return "bad prefix length";
-			rest += 1 + plen;
-		}
-		if (*rest == ':')
-			port = rest + 1;
-		else if (*rest != '\0')
+		} else if (end != close + 1) {
 			return "bad address";
+		}
+		if (*end == ':')
+			port = end + 1;
 	} else {
 		const char *colon = strchr(w, ':');
+		size_t hlen = strlen(w);
 
-		hlen = strlen(w);
 		if (colon != NULL && strchr(colon + 1, ':') == NULL) {
 			hlen = (size_t)(colon - w);
 			port = colon + 1;
 		}
-		slash = memchr(host, '/', hlen);
-		if ((hlen == 1 && host[0] == '*') ||
-		    (hlen == 0 && port != NULL)) {
+		if ((hlen == 1 && w[0] == '*') || (hlen == 0 && port != NULL)) {
 			a->family = 0; /* any host */
-		} else if (expr_host(host, slash != NULL ? (size_t)(slash - host)
-							 : hlen,
-				     a) != 0) {
-			return "bad address";
-		} else if (slash != NULL &&
-			   expr_prefix(slash + 1, hlen - (size_t)(slash - host) - 1,
-				       a->prefix, &a->prefix) != 0) {
-			return "bad prefix length";
+		} else {
+			bad = expr_net(w, hlen, a);
+			if (bad != NULL)
+				return bad;
 		}
 	}
 	if (port != NULL && strcmp(port, "*") != 0) {
@@ -857,7 +859,7 @@ static int expr_addr_match(const struct expr_addr *a,
 	case AF_INET:
 		if (r->family == AF_INET)
 			return expr_prefix_eq(addr, a->addr, a->prefix);
-		return memcmp(addr, expr_v4mapped, sizeof(expr_v4mapped)) == 0 &&
+		return memcmp(addr, expr_v4mapped, 12) == 0 &&
 		       expr_prefix_eq(addr + 12, a->addr, a->prefix);
 	case AF_INET6:
 		return r->family == AF_INET6 &&

@@ -114,7 +114,8 @@ int expr_parse_text(const char *text, size_t len, struct expr **out,
 
 void expr_free(struct expr *e);
 
-/* EXPR_NEED_* bits for e (0 for NULL). */
+/* EXPR_NEED_* bits for e (0 for NULL). "user" with an operand in digits
+ * compares the uid itself and needs no names. */
 unsigned expr_needs(const struct expr *e);
 
 /* Does r match e? NULL matches everything. Owner predicates ask facts

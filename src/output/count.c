@@ -142,8 +142,11 @@ static void count_table(struct count_run *c, const struct rows_view *v,
 	}
 	off[ng * nk] = cells.len;
 	if (header) {
-		for (size_t k = 0; k < nk; k++)
-			w[k] = count_max(w[k], strlen(fields_header(c->keys[k])));
+		for (size_t k = 0; k < nk; k++) {
+			const char *h = fields_header(c->keys[k]);
+
+			w[k] = count_max(w[k], strlen(h));
+		}
 		w[0] = count_max(w[0], strlen("Total"));
 		w[nk] = count_max(w[nk], strlen("Count"));
 		w[nk] = count_max(w[nk], fmt_u64(num, v->n));

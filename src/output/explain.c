@@ -30,7 +30,7 @@ struct ex_state {
 	uint64_t n, proto[EX_NPROTO];
 	uint64_t dgram;   /* UDP and Unix datagram sockets */
 	uint64_t ustream; /* Unix stream and seqpacket sockets */
-	uint64_t timed; /* TIME-WAIT sockets with timer data */
+	uint64_t timed; /* with a running timer (told for TIME-WAIT) */
 	uint32_t exp_min, exp_max;
 	/* receive / send queues holding data (ESTAB) */
 	uint64_t unread, unacked;
@@ -43,7 +43,7 @@ struct ex {
 	struct fields_ctx *fc;
 	struct obuf *out;
 	int json;
-	struct json j;
+	struct json *j; /* JSON: where the items go */
 	struct sbuf t; /* the item being written */
 	struct ex_state st[SOCK_ST_COUNT];
 };
@@ -144,12 +144,12 @@ static void ex_emit(struct ex *x, unsigned st, const char *kind, uint64_t n)
 	const char *name = sock_state_name((enum sock_state)st);
 
 	if (x->json) {
-		json_obj_begin(&x->j);
-		json_kcstr(&x->j, "state", name);
-		json_kcstr(&x->j, "kind", kind);
-		json_ku64(&x->j, "count", n);
-		json_kstr(&x->j, "text", x->t.p, x->t.len);
-		json_obj_end(&x->j);
+		json_obj_begin(x->j);
+		json_kcstr(x->j, "state", name);
+		json_kcstr(x->j, "kind", kind);
+		json_ku64(x->j, "count", n);
+		json_kstr(x->j, "text", x->t.p, x->t.len);
+		json_obj_end(x->j);
 	} else {
 		obuf_puts(x->out, name);
 		obuf_put(x->out, ": ", 2);
@@ -172,7 +172,7 @@ struct ex_tally {
 	struct ex_holder *h;
 	size_t n, cap;
 	struct u64map pids; /* pid -> index in h */
-	uint64_t unknown, nobody;
+	uint64_t sockets, unknown, nobody;
 };
 
 static int ex_owners_known(const struct ex *x)
@@ -190,6 +190,7 @@ static void ex_tally_add(struct ex *x, struct ex_tally *t, uint64_t inode)
 	uint32_t last = 0;
 	int added;
 
+	t->sockets++;
 	switch (facts_holders(x->fc->facts, inode, &w)) {
 	case FACTS_NOBODY:
 		t->nobody++;
@@ -234,16 +235,21 @@ static int ex_holder_cmp(const void *pa, const void *pb)
 	return a->pid < b->pid ? -1 : a->pid > b->pid;
 }
 
-/* ", held by python3 (pid 1234)", or with counts when several hold
- * them: ", held by a (pid 1, 3 sockets), b (pid 2, 1 socket) and 2 other
- * processes". Nothing when the tally is empty. */
+/* ", held by python3 (pid 1234)", or, when several processes hold more
+ * than one socket, with counts: ", held by a (pid 1, 3 sockets), b (pid
+ * 2, 1 socket) and 2 other processes" (a shared socket counts for each
+ * of its holders); then the sockets whose holders could not be
+ * read and those nobody holds. Nothing when the tally is empty. */
 static void ex_tally_text(struct ex *x, struct ex_tally *t)
 {
 	size_t shown = t->n < EX_LIST_MAX ? t->n : EX_LIST_MAX;
+	int first = 1;
 
 	qsort(t->h, t->n, sizeof(*t->h), ex_holder_cmp);
-	if (t->n > 0)
+	if (t->n > 0) {
 		ex_put(x, ", held by ");
+		first = 0;
+	}
 	for (size_t i = 0; i < shown; i++) {
 		const struct ex_holder *h = &t->h[i];
 
@@ -251,7 +257,7 @@ static void ex_tally_text(struct ex *x, struct ex_tally *t)
 		sbuf_esc(&x->t, h->comm, h->comm_len, x->fc->esc_flags);
 		ex_put(x, " (pid ");
 		ex_num(x, h->pid);
-		if (t->n > 1) {
+		if (t->n > 1 && t->sockets > 1) {
 			ex_put(x, ", ");
 			ex_count(x, h->n, NULL, "socket", "sockets");
 		}
@@ -262,17 +268,22 @@ static void ex_tally_text(struct ex *x, struct ex_tally *t)
 		ex_count(x, t->n - shown, "other", "process", "processes");
 	}
 	if (t->unknown > 0) {
-		ex_put(x, t->n > 0 ? "; " : ", ");
-		ex_count(x, t->unknown, NULL, "is", "are");
-		ex_put(x, " held by processes that could not be read (run as"
-			  " root to see them)");
+		if (first && t->unknown == t->sockets) {
+			ex_put(x, ", which");
+		} else {
+			ex_put(x, first ? ", " : "; ");
+			ex_num(x, t->unknown);
+		}
+		ex_put(x, " may be held by processes that could not be read"
+			  " (run as root to see them)");
+		first = 0;
 	}
-	if (t->nobody > 0 && (t->n > 0 || t->unknown > 0)) {
+	if (t->nobody > 0 && first) {
+		ex_put(x, ", held by no process");
+	} else if (t->nobody > 0) {
 		ex_put(x, "; ");
 		ex_count(x, t->nobody, NULL, "is", "are");
 		ex_put(x, " held by no process");
-	} else if (t->nobody > 0) {
-		ex_put(x, ", held by no process");
 	}
 }
 
@@ -741,24 +752,10 @@ static void ex_conditions(struct ex *x, unsigned st)
 	}
 }
 
-int explain_write(const struct rows_view *v, struct fields_ctx *fc, int json,
-		  struct obuf *out, struct sc_err *err)
+/* The items, as text lines or into x->j's open array. */
+static void ex_run(struct ex *x)
 {
-	struct ex *x = xcalloc(1, sizeof(*x));
-
-	(void)err;
-	x->v = v;
-	x->fc = fc;
-	x->out = out;
-	x->json = json;
 	ex_scan(x);
-	if (json) {
-		json_init(&x->j, out);
-		json_obj_begin(&x->j);
-		json_ku64(&x->j, "schema_version", EXPLAIN_SCHEMA_VERSION);
-		json_key(&x->j, "explanations");
-		json_arr_begin(&x->j);
-	}
 	/* the kernel's order, a state it did not name last */
 	for (unsigned i = 1; i <= SOCK_ST_COUNT; i++) {
 		unsigned st = i % SOCK_ST_COUNT;
@@ -768,11 +765,47 @@ int explain_write(const struct rows_view *v, struct fields_ctx *fc, int json,
 		ex_state_item(x, st);
 		ex_conditions(x, st);
 	}
+}
+
+void explain_json(const struct rows_view *v, struct fields_ctx *fc,
+		  struct json *j)
+{
+	struct ex *x = xcalloc(1, sizeof(*x));
+
+	x->v = v;
+	x->fc = fc;
+	x->out = j->out;
+	x->json = 1;
+	x->j = j;
+	json_arr_begin(j);
+	ex_run(x);
+	json_arr_end(j);
+	sbuf_free(&x->t);
+	free(x);
+}
+
+int explain_write(const struct rows_view *v, struct fields_ctx *fc, int json,
+		  struct obuf *out, struct sc_err *err)
+{
+	struct ex *x;
+	struct json j;
+
+	(void)err;
 	if (json) {
-		json_arr_end(&x->j);
-		json_obj_end(&x->j);
+		json_init(&j, out);
+		json_obj_begin(&j);
+		json_ku64(&j, "schema_version", EXPLAIN_SCHEMA_VERSION);
+		json_key(&j, "explanations");
+		explain_json(v, fc, &j);
+		json_obj_end(&j);
 		obuf_putc(out, '\n');
+		return 0;
 	}
+	x = xcalloc(1, sizeof(*x));
+	x->v = v;
+	x->fc = fc;
+	x->out = out;
+	ex_run(x);
 	sbuf_free(&x->t);
 	free(x);
 	return 0;

@@ -8,6 +8,7 @@
 #include "model/rows.h"
 #include "output/fields.h"
 #include "util/err.h"
+#include "util/json.h"
 #include "util/obuf.h"
 
 #define EXPLAIN_SCHEMA_VERSION 1
@@ -26,5 +27,10 @@
  * v is read, not reordered. Returns 0 (write errors stay in out). */
 int explain_write(const struct rows_view *v, struct fields_ctx *fc, int json,
 		  struct obuf *out, struct sc_err *err);
+
+/* The explanations as one JSON array value, after the caller's key (the
+ * listing's document embeds them). */
+void explain_json(const struct rows_view *v, struct fields_ctx *fc,
+		  struct json *j);
 
 #endif

@@ -138,9 +138,9 @@ int fields_parse_list(const char *list, const char *what, enum field_id *out,
 		    (memcpy(name, p, len), name[len] = '\0',
 		     fields_lookup(name, &out[*n])) < 0)
 			return sc_err_set(err, EINVAL,
-					  "%s: unknown field '%s' (%s=help "
+					  "%s: unknown field '%s' (--output=help "
 					  "lists them)",
-					  what, shown, what);
+					  what, shown);
 		if (++*n > max - 1 && end != NULL)
 			return sc_err_set(err, EINVAL,
 					  "%s: more than %zu fields", what,

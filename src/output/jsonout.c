@@ -5,6 +5,7 @@
 
 #include "output/jsonout.h"
 #include "output/addr.h"
+#include "output/explain.h"
 #include "output/tcpinfo.h"
 #include "util/json.h"
 #include "util/xalloc.h"
@@ -285,6 +286,12 @@ static int jsonout_write(void *st, struct rows_view *v, struct obuf *out,
 		jsonout_socket(js, &j, &r);
 	}
 	json_arr_end(&j);
+	j.line_depth = 0;
+	json_key(&j, "explanations");
+	if (js->o.explain)
+		explain_json(v, js->o.fc, &j);
+	else
+		json_null(&j);
 	json_obj_end(&j);
 	obuf_putc(out, '\n');
 	return 0;

@@ -6,6 +6,7 @@
 #define SOCKSCOPE_OUTPUT_JSONOUT_H
 
 #include "model/facts.h"
+#include "output/fields.h"
 #include "output/sink.h"
 
 #define JSONOUT_SCHEMA_VERSION 1
@@ -19,6 +20,9 @@ struct jsonout_opts {
 	/* sockets in the view whose holders cannot be known (-p without
 	 * root): said in the document, never hidden */
 	unsigned long unknown_owners;
+	/* --explain: the document gains "explanations" (output/explain) */
+	int explain;
+	struct fields_ctx *fc; /* borrowed; for explain */
 };
 
 /* Never fails (allocation aborts). */

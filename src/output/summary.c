@@ -129,8 +129,9 @@ static int summary_load(const char *proc_root, const char *name, char *path,
 	int n = snprintf(path, cap, "%s/net/%s", proc_root, name);
 
 	if (n < 0 || (size_t)n >= cap)
-		return sc_err_set(err, ENAMETOOLONG, "cannot read %s/net/%s: %s",
-				  proc_root, name, strerror(ENAMETOOLONG));
+		return sc_err_set(err, ENAMETOOLONG,
+				  "cannot read %s/net/%s: %s", proc_root, name,
+				  strerror(ENAMETOOLONG));
 	return sc_read_file(path, SUMMARY_FILE_MAX, text, &len, err);
 }
 

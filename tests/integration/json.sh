@@ -82,7 +82,9 @@ M = E["M"]
 check("document: schema_version", 1, doc["schema_version"])
 check("document: no unknown owners as root", 0, doc["unknown_owners"])
 check("document: keys in order",
-      ["schema_version", "unknown_owners", "sockets"], list(doc.keys()))
+      ["schema_version", "unknown_owners", "sockets", "explanations"],
+      list(doc.keys()))
+check("document: no explanations unless asked", None, doc["explanations"])
 check("srv_l: the Unix listener",
       obj(netid="u_str", family="unix", state="LISTEN", recv_q=1,
           send_q=int(E["backlog_srv_l"]), path=E["path_srv_l"],
@@ -230,6 +232,35 @@ PY
 		pass "--json=lines: one object per line, as the document's"
 	else
 		fail "--json=lines: one object per line, as the document's"
+	fi
+fi
+
+# --explain: in the document, and as a last line of JSON Lines.
+if sc_list -ta --json --explain; then
+	if python3 - "$SC_TMP/out" <<'PY'; then
+import json, sys
+d = json.load(open(sys.argv[1]))
+ex = d["explanations"]
+states = [e["state"] for e in ex if e["kind"] == "state"]
+assert "LISTEN" in states and "ESTAB" in states and "TIME-WAIT" in states, states
+assert all(set(e) == {"state", "kind", "count", "text"} for e in ex)
+PY
+		pass "--json --explain: explanations in the document"
+	else
+		fail "--json --explain: explanations in the document"
+	fi
+fi
+if sc_list -ta --json=lines --explain; then
+	if tail -n1 "$SC_TMP/out" | python3 -c '
+import json, sys
+o = json.loads(sys.stdin.read())
+assert o["schema_version"] == 1 and len(o["explanations"]) >= 3' &&
+		[ "$(python3 -c 'import json,sys
+print(sum(1 for l in open(sys.argv[1]) if "netid" in json.loads(l)))' "$SC_TMP/out")" -eq \
+			"$(($(wc -l <"$SC_TMP/out") - 1))" ]; then
+		pass "--json=lines --explain: one more line, the explanations"
+	else
+		fail "--json=lines --explain: one more line, the explanations"
 	fi
 fi
 

@@ -118,8 +118,9 @@ static void check_inet(const struct sock_rec *r, enum sock_netid netid,
 	assert_int_equal(r->netid, netid);
 	assert_int_equal(r->family, family);
 	assert_int_equal(r->state, state);
-	/* a listener's backlog is not in /proc/net: Send-Q unknown */
-	assert_int_equal(r->flags,
+	/* a listener's backlog is not in /proc/net: Send-Q unknown; the
+	 * timer has its own test (test_inet_timers) */
+	assert_int_equal(r->flags & ~SOCK_F_HAS_TIMER,
 			 SOCK_F_HAS_UID | SOCK_F_HAS_RQ |
 				 (state == SOCK_ST_LISTEN ? 0 : SOCK_F_HAS_WQ));
 	assert_int_equal(r->rq, rq);
@@ -563,6 +564,88 @@ static void test_inet_edges(void **state)
 	assert_int_equal(parse_inet(text, n, SOCK_NETID_TCP, AF_INET, &g, &st),
 			 0);
 	check_stats(&st, 1, 1, 0);
+}
+
+/* The "tr tm->when retrnsmt" columns and the probe count ("timeout"):
+ * lines from a kernel (keepalive, TIME-WAIT), then hand-made ones. */
+static void test_inet_timers(void **state)
+{
+	static const char text[] =
+		"   2: 0100007F:C49C 0100007F:1388 01 00000000:00000000 "
+		"02:000AFC25 00000000     0        0 30157152 2 "
+		"00000000f35f6981 20 0 0 11 -1\n"
+		"   3: 0100007F:ED76 0100007F:1389 06 00000000:00000000 "
+		"03:00001715 00000000     0        0 0 3 0000000047b53a4e\n"
+		"   4: 0100007F:1388 0100007F:C49C 01 00000000:00000000 "
+		"00:00000000 00000000     0        0 30157153 1 "
+		"00000000cd93ce9b 20 4 32 10 -1\n"
+		/* retransmitting: retrnsmt counts, not the probes */
+		"   5: 0100007F:1388 0100007F:C49D 01 00000000:00000010 "
+		"01:00000014 00000002     0        7 30157154\n"
+		/* zero window probes: counted in the timeout column */
+		"   6: 0100007F:1388 0100007F:C49E 01 00000000:00000010 "
+		"04:00000032 00000000     0        3 30157155\n"
+		/* a 64-bit kernel's long; a count past a byte; a new timer */
+		"   7: 0100007F:1388 0100007F:C49F 01 00000000:00000000 "
+		"01:FFFFFFFFFFFFFFFF 00000300     0        0 30157156\n"
+		"   8: 0100007F:1388 0100007F:C4A0 01 00000000:00000000 "
+		"09:00000001 00000000     0        0 30157157\n";
+	char buf[2048];
+	struct got g = { 0 };
+	struct procfs_stats st = { 0 };
+	long hz = sysconf(_SC_CLK_TCK);
+	int n;
+
+	(void)state;
+	if (hz <= 0)
+		hz = 100;
+	n = snprintf(buf, sizeof(buf), "%s%s", inet_header, text);
+	assert_int_equal(parse_inet(buf, (size_t)n, SOCK_NETID_TCP, AF_INET,
+				    &g, &st),
+			 0);
+	check_stats(&st, 7, 0, 0);
+	assert_int_equal(g.n, 7);
+
+	/* keepalive, 0xAFC25 ticks left, rounded up to ms as ss does */
+	assert_true(g.rec[0].flags & SOCK_F_HAS_TIMER);
+	assert_int_equal(g.rec[0].timer, SOCK_TIMER_KEEPALIVE);
+	assert_int_equal(g.rec[0].expires_ms, (0xAFC25 * 1000 + hz - 1) / hz);
+	assert_int_equal(g.rec[0].retrans, 0);
+	/* TIME-WAIT */
+	assert_int_equal(g.rec[1].state, SOCK_ST_TIME_WAIT);
+	assert_true(g.rec[1].flags & SOCK_F_HAS_TIMER);
+	assert_int_equal(g.rec[1].timer, SOCK_TIMER_TIMEWAIT);
+	assert_int_equal(g.rec[1].expires_ms, (0x1715 * 1000 + hz - 1) / hz);
+	/* no timer running: nothing to show, as with sock_diag's 0 */
+	assert_false(g.rec[2].flags & SOCK_F_HAS_TIMER);
+	assert_int_equal(g.rec[2].timer, SOCK_TIMER_OFF);
+	assert_int_equal(g.rec[2].expires_ms, 0);
+	/* retransmit timer: 2 retransmits (the 7 probes are not its count) */
+	assert_int_equal(g.rec[3].timer, SOCK_TIMER_ON);
+	assert_int_equal(g.rec[3].retrans, 2);
+	assert_int_equal(g.rec[3].expires_ms, (20 * 1000 + hz - 1) / hz);
+	/* persist: 3 probes */
+	assert_int_equal(g.rec[4].timer, SOCK_TIMER_PROBE);
+	assert_int_equal(g.rec[4].retrans, 3);
+	assert_int_equal(g.rec[4].expires_ms, (50 * 1000 + hz - 1) / hz);
+	/* capped, not wrapped */
+	assert_int_equal(g.rec[5].expires_ms, UINT32_MAX);
+	assert_int_equal(g.rec[5].retrans, UINT8_MAX);
+	/* a timer number this version does not know is kept as given */
+	assert_true(g.rec[6].flags & SOCK_F_HAS_TIMER);
+	assert_int_equal(g.rec[6].timer, 9);
+
+	/* 17 hex digits of when are not the kernel's */
+	g.n = 0;
+	memset(&st, 0, sizeof(st));
+	n = snprintf(buf, sizeof(buf),
+		     "%s   0: 0100007F:1388 0100007F:C49C 01 00000000:00000000 "
+		     "01:1FFFFFFFFFFFFFFFF 00000000     0        0 1\n",
+		     inet_header);
+	assert_int_equal(parse_inet(buf, (size_t)n, SOCK_NETID_TCP, AF_INET,
+				    &g, &st),
+			 0);
+	check_stats(&st, 0, 1, 0);
 }
 
 static void test_inet_stop(void **state)
@@ -1595,6 +1678,7 @@ int main(void)
 		cmocka_unit_test(test_inet_malformed),
 		cmocka_unit_test(test_inet_v6_malformed),
 		cmocka_unit_test(test_inet_edges),
+		cmocka_unit_test(test_inet_timers),
 		cmocka_unit_test(test_inet_stop),
 		cmocka_unit_test(test_unix_live),
 		cmocka_unit_test(test_unix_live_unknown),
