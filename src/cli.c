@@ -290,6 +290,10 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		return sc_err_set(err, EINVAL,
 				  "-s prints a summary; it cannot be combined "
 				  "with --count-by or --output");
+	if (o->explain && (o->summary || o->count_by != NULL))
+		return sc_err_set(err, EINVAL,
+				  "--explain explains a listing; it cannot be "
+				  "combined with -s or --count-by");
 	if (o->count_by != NULL && o->output != NULL)
 		return sc_err_set(err, EINVAL,
 				  "--count-by prints counts; it cannot be "

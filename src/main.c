@@ -241,6 +241,30 @@ static void main_bytecode(struct main_ctx *m)
 	}
 }
 
+/* What the rows may leave out: a plain table of a large host stays small
+ * (ss's memory, or less). Anything beyond ss's columns needs the ids. */
+static unsigned main_rows_drop(const struct main_ctx *m, unsigned needs)
+{
+	const struct cli_opts *o = &m->opts;
+	unsigned drop = 0;
+	int timer_field = 0;
+
+	for (size_t i = 0; i < m->noutput; i++)
+		timer_field |= m->output[i] == FIELD_TIMER;
+	for (size_t i = 0; i < m->nsort; i++)
+		timer_field |= m->sort[i] == FIELD_TIMER;
+	for (size_t i = 0; i < m->ncount_by; i++)
+		timer_field |= m->count_by[i] == FIELD_TIMER;
+	if (!o->extended && !(needs & FIELD_NEED_OWNERS) &&
+	    o->json == CLI_JSON_NONE && m->filter == NULL && !o->explain &&
+	    m->noutput == 0 && m->nsort == 0 && m->ncount_by == 0)
+		drop |= ROWS_DROP_IDS;
+	if (!o->timers && o->json == CLI_JSON_NONE && !o->explain &&
+	    !timer_field)
+		drop |= ROWS_DROP_TIMER;
+	return drop;
+}
+
 static unsigned long main_unknown(const struct main_ctx *m,
 				  const struct rows_view *v)
 {
@@ -311,6 +335,7 @@ static int main_write(struct main_ctx *m, struct rows_view *v,
 			.timers = o->timers,
 			.mem = o->mem,
 			.info = o->info,
+			.numeric = o->numeric,
 			.facts = m->facts,
 			.esc_flags = m->fc.esc_flags,
 			.columns = m->output,
@@ -373,6 +398,7 @@ int main(int argc, char **argv)
 	struct rows_view view = { 0 };
 	const char *proc_root;
 	unsigned needs = 0;
+	unsigned long untested = 0;
 	int status, r;
 
 	setlocale(LC_ALL, "");
@@ -440,7 +466,7 @@ int main(int argc, char **argv)
 			   o->json != CLI_JSON_NONE;
 	fopts.recorded = o->replay_path != NULL;
 	m.facts = facts_new(&fopts);
-	m.rows = rows_new();
+	m.rows = rows_new(main_rows_drop(&m, needs));
 	m.fc.addr = m.addr;
 	m.fc.facts = m.facts;
 	m.fc.esc_flags = aopts.esc_flags;
@@ -463,6 +489,10 @@ int main(int argc, char **argv)
 	}
 
 	rows_view_all(m.rows, &view);
+	/* a socket whose holders are unknown matches no owner predicate:
+	 * say how many could not be tested, never drop them silently */
+	if (expr_needs(m.filter) & EXPR_NEED_OWNERS)
+		untested = main_unknown(&m, &view);
 	if (m.filter != NULL)
 		rows_view_filter(&view, main_keep, &m);
 	if (m.nsort > 0)
@@ -486,6 +516,15 @@ int main(int argc, char **argv)
 				"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to "
 				"see them\n",
 				unknown, facts_unreadable_processes(m.facts));
+		if (untested > 0)
+			fprintf(stderr,
+				"sockscope: the filter's process predicates "
+				"could not be tested on %lu socket(s) whose "
+				"owners are unknown (they count as not "
+				"matching); run as root, or with "
+				"CAP_SYS_PTRACE and CAP_DAC_READ_SEARCH, to "
+				"test them\n",
+				untested);
 		if (status == SC_EXIT_OK && rep.interrupted != 0)
 			status = SC_EXIT_INCOMPLETE;
 	}

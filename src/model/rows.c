@@ -11,8 +11,12 @@
 
 /* Record layout (unaligned; read with memcpy):
  *   u8 netid, u8 family, u8 state, u8 flags (SOCK_F_*), u8 extra (RX_*)
- *   u32 rq, u32 wq, u32 uid, u64 inode, u64 cookie
- *   [u8 timer, u8 retrans, u32 expires_ms    if SOCK_F_HAS_TIMER]
+ *   u32 rq, u32 wq
+ *   [u32 uid, u64 cookie                      unless ROWS_DROP_IDS]
+ *   [u64 inode           for Unix sockets (their "port"), or unless
+ *                        ROWS_DROP_IDS]
+ *   [u8 timer, u8 retrans, u32 expires_ms    if SOCK_F_HAS_TIMER,
+ *                                             unless ROWS_DROP_TIMER]
  *   inet: u16 sport, u16 dport, src, dst (4 or 16 bytes each),
  *         [u32 ifindex                        if RX_IFINDEX]
  *   unix: u64 peer_ino, u8 name_len, name,
@@ -32,15 +36,19 @@ enum rows_extra {
 	 1 + 1)
 
 struct rows {
+	unsigned drop;
 	unsigned char *arena;
 	size_t len, cap;
-	size_t *off;
+	uint32_t *off; /* the arena stays below 4 GiB (see rows_add) */
 	size_t n, ncap;
 };
 
-struct rows *rows_new(void)
+struct rows *rows_new(unsigned drop)
 {
-	return xcalloc(1, sizeof(struct rows));
+	struct rows *rs = xcalloc(1, sizeof(struct rows));
+
+	rs->drop = drop;
+	return rs;
 }
 
 void rows_free(struct rows *rs)
@@ -69,13 +77,16 @@ void rows_add(struct rows *rs, const struct sock_rec *r)
 		do
 			rs->cap = rs->cap ? rs->cap * 2 : 64 * 1024;
 		while (rs->len + need > rs->cap);
+		/* some 80 million sockets: far beyond any kernel's limits */
+		if (rs->cap > UINT32_MAX)
+			abort();
 		rs->arena = xrealloc(rs->arena, rs->cap);
 	}
 	if (rs->n == rs->ncap) {
 		rs->ncap = rs->ncap ? rs->ncap * 2 : 1024;
 		rs->off = xrealloc(rs->off, rs->ncap * sizeof(*rs->off));
 	}
-	rs->off[rs->n++] = rs->len;
+	rs->off[rs->n++] = (uint32_t)rs->len;
 
 	if (r->family != AF_UNIX && r->ifindex != 0)
 		extra |= RX_IFINDEX;
@@ -89,14 +100,18 @@ void rows_add(struct rows *rs, const struct sock_rec *r)
 	*p++ = r->netid;
 	*p++ = r->family;
 	*p++ = r->state;
-	*p++ = r->flags;
+	*p++ = r->flags & ~((rs->drop & ROWS_DROP_IDS ? SOCK_F_HAS_UID : 0) |
+			    (rs->drop & ROWS_DROP_TIMER ? SOCK_F_HAS_TIMER : 0));
 	*p++ = extra;
 	p = rows_put(p, &r->rq, 4);
 	p = rows_put(p, &r->wq, 4);
-	p = rows_put(p, &r->uid, 4);
-	p = rows_put(p, &r->inode, 8);
-	p = rows_put(p, &r->cookie, 8);
-	if (r->flags & SOCK_F_HAS_TIMER) {
+	if (!(rs->drop & ROWS_DROP_IDS)) {
+		p = rows_put(p, &r->uid, 4);
+		p = rows_put(p, &r->cookie, 8);
+	}
+	if (!(rs->drop & ROWS_DROP_IDS) || r->family == AF_UNIX)
+		p = rows_put(p, &r->inode, 8);
+	if ((r->flags & SOCK_F_HAS_TIMER) && !(rs->drop & ROWS_DROP_TIMER)) {
 		*p++ = r->timer;
 		*p++ = r->retrans;
 		p = rows_put(p, &r->expires_ms, 4);
@@ -168,10 +183,16 @@ void rows_get(const struct rows *rs, size_t i, struct sock_rec *r)
 	extra = *p++;
 	memcpy(&r->rq, p, 4);
 	memcpy(&r->wq, p + 4, 4);
-	memcpy(&r->uid, p + 8, 4);
-	memcpy(&r->inode, p + 12, 8);
-	memcpy(&r->cookie, p + 20, 8);
-	p += 28;
+	p += 8;
+	if (!(rs->drop & ROWS_DROP_IDS)) {
+		memcpy(&r->uid, p, 4);
+		memcpy(&r->cookie, p + 4, 8);
+		p += 12;
+	}
+	if (!(rs->drop & ROWS_DROP_IDS) || r->family == AF_UNIX) {
+		memcpy(&r->inode, p, 8);
+		p += 8;
+	}
 	if (r->flags & SOCK_F_HAS_TIMER) {
 		r->timer = p[0];
 		r->retrans = p[1];

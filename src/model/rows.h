@@ -11,8 +11,16 @@
 
 struct rows;
 
-/* Never fails (allocation aborts). */
-struct rows *rows_new(void);
+/* What a listing may leave out of its rows, to keep a large one small:
+ * the plain table of ss needs neither ids nor timers. Left out, they read
+ * back as zero (and SOCK_F_HAS_UID, SOCK_F_HAS_TIMER cleared). */
+enum rows_drop {
+	ROWS_DROP_IDS = 1u << 0,   /* uid, inode, cookie */
+	ROWS_DROP_TIMER = 1u << 1, /* timer, retrans, expires_ms */
+};
+
+/* Never fails (allocation aborts). drop: enum rows_drop bits. */
+struct rows *rows_new(unsigned drop);
 void rows_free(struct rows *rs);
 
 /* Copy r (its borrowed name and internals too). */

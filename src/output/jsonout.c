@@ -37,11 +37,16 @@ static void jsonout_addr(struct json *j, const char *key,
 {
 	char buf[INET6_ADDRSTRLEN];
 
-	json_key(j, key);
+	if (r->family == AF_INET) {
+		/* the common case, without inet_ntop's generality */
+		buf[addr_fmt_ipv4(buf, a)] = '\0';
+		json_kascii(j, key, buf);
+		return;
+	}
 	if (inet_ntop(r->family, a, buf, sizeof(buf)) == NULL)
-		json_null(j);
+		json_knull(j, key);
 	else
-		json_cstr(j, buf);
+		json_kascii(j, key, buf);
 }
 
 /* holders: null when not collected or unknown, [] when nobody */
@@ -56,6 +61,11 @@ static void jsonout_holders(const struct jsonout *js, struct json *j,
 	if (!js->o.processes || js->o.facts == NULL) {
 		json_knull(j, key);
 		json_knull(j, status_key);
+		return;
+	}
+	if (inode == 0 && strcmp(key, "owners") == 0) {
+		/* TIME-WAIT and request sockets: nobody, by nature */
+		JSON_RAW(j, "\"owners\":[],\"owners_status\":\"nobody\"");
 		return;
 	}
 	h = facts_holders(js->o.facts, inode, &w);
@@ -114,23 +124,23 @@ static void jsonout_file(const struct jsonout *js, struct json *j,
 
 	if (r->family == AF_UNIX && js->o.facts != NULL)
 		facts_file(js->o.facts, r, &file);
-	json_key(j, "file_status");
-	if (file.status == FACTS_FILE_NONE)
-		json_null(j);
-	else
-		json_cstr(j, facts_file_status_name(file.status));
+	if (file.status == FACTS_FILE_NONE) {
+		JSON_RAW(j, "\"file_status\":null,\"file_mode\":null,"
+			    "\"file_uid\":null,\"file_owner\":null,"
+			    "\"file_gid\":null,\"file_group\":null");
+		return;
+	}
+	json_kascii(j, "file_status", facts_file_status_name(file.status));
 	known = file.status == FACTS_FILE_OK ||
 		file.status == FACTS_FILE_REPLACED;
 	if (!known) {
-		json_knull(j, "file_mode");
-		json_knull(j, "file_uid");
-		json_knull(j, "file_owner");
-		json_knull(j, "file_gid");
-		json_knull(j, "file_group");
+		JSON_RAW(j, "\"file_mode\":null,\"file_uid\":null,"
+			    "\"file_owner\":null,\"file_gid\":null,"
+			    "\"file_group\":null");
 		return;
 	}
 	facts_mode_text(file.mode, mode);
-	json_kcstr(j, "file_mode", mode);
+	json_kascii(j, "file_mode", mode);
 	json_ku64(j, "file_uid", file.uid);
 	jsonout_id(j, "file_owner", facts_user(js->o.facts, file.uid));
 	json_ku64(j, "file_gid", file.gid);
@@ -145,9 +155,9 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 	json_obj_begin(j);
 	if (js->o.lines)
 		json_ku64(j, "schema_version", JSONOUT_SCHEMA_VERSION);
-	json_kcstr(j, "netid", sock_netid_name(r->netid));
-	json_kcstr(j, "family", jsonout_family(r));
-	json_kcstr(j, "state", sock_state_name(r->state));
+	json_kascii(j, "netid", sock_netid_name(r->netid));
+	json_kascii(j, "family", jsonout_family(r));
+	json_kascii(j, "state", sock_state_name(r->state));
 	json_key(j, "recv_q");
 	if (r->flags & SOCK_F_HAS_RQ)
 		json_u64(j, r->rq);
@@ -159,12 +169,9 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 	else
 		json_null(j);
 	if (is_unix) {
-		json_knull(j, "local_address");
-		json_knull(j, "local_port");
-		json_knull(j, "peer_address");
-		json_knull(j, "peer_port");
-		json_knull(j, "interface");
-		json_knull(j, "v6only");
+		JSON_RAW(j, "\"local_address\":null,\"local_port\":null,"
+			    "\"peer_address\":null,\"peer_port\":null,"
+			    "\"interface\":null,\"v6only\":null");
 	} else {
 		char ifname[IF_NAMESIZE];
 
@@ -188,14 +195,13 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 	if (is_unix)
 		jsonout_unix_name(j, "path", "abstract", r->name, r->name_len);
 	else
-		jsonout_unix_name(j, "path", "abstract", NULL, 0);
+		JSON_RAW(j, "\"path\":null,\"abstract\":null");
 	json_ku64(j, "inode", r->inode);
 	json_key(j, "peer_inode");
 	if (is_unix && r->peer_ino != 0)
 		json_u64(j, r->peer_ino);
 	else
 		json_null(j);
-	json_key(j, "cookie");
 	if (r->cookie != 0) {
 		char hex[17];
 		static const char digits[] = "0123456789abcdef";
@@ -206,9 +212,9 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 		do
 			*--o = digits[v & 15];
 		while ((v >>= 4) != 0);
-		json_cstr(j, o);
+		json_kascii(j, "cookie", o);
 	} else {
-		json_null(j);
+		json_knull(j, "cookie");
 	}
 	if (r->flags & SOCK_F_HAS_UID) {
 		json_ku64(j, "uid", r->uid);
@@ -231,24 +237,26 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 				r->peer_ino);
 		jsonout_unix_name(j, "peer_path", "peer_abstract", pn, plen);
 	} else {
-		json_knull(j, "peer_owners");
-		json_knull(j, "peer_owners_status");
-		json_knull(j, "peer_path");
-		json_knull(j, "peer_abstract");
+		JSON_RAW(j, "\"peer_owners\":null,\"peer_owners_status\":null,"
+			    "\"peer_path\":null,\"peer_abstract\":null");
 	}
 	jsonout_file(js, j, r);
 	json_key(j, "timer");
 	tcpinfo_json_timer(j, r);
-	json_key(j, "tcp_info");
-	if (js->o.info)
-		tcpinfo_json_info(j, r);
-	else
-		json_null(j);
-	json_key(j, "memory");
-	if (js->o.mem)
-		tcpinfo_json_mem(j, r);
-	else
-		json_null(j);
+	if (!js->o.info && !js->o.mem) {
+		JSON_RAW(j, "\"tcp_info\":null,\"memory\":null");
+	} else {
+		json_key(j, "tcp_info");
+		if (js->o.info)
+			tcpinfo_json_info(j, r);
+		else
+			json_null(j);
+		json_key(j, "memory");
+		if (js->o.mem)
+			tcpinfo_json_mem(j, r);
+		else
+			json_null(j);
+	}
 	json_obj_end(j);
 }
 

@@ -188,7 +188,11 @@ static void table_make_tail(struct table *t, const struct sock_rec *r)
 	if (t->o.extended)
 		table_details(t, r);
 	if (t->o.info && r->netid == SOCK_NETID_TCP &&
-	    (n = tcpinfo_info_text(r, tmp, sizeof(tmp))) > 0) {
+	    (n = tcpinfo_info_text_flags(
+		     r,
+		     (t->o.numeric ? TCPINFO_NUMERIC : 0) |
+			     (t->o.timers ? TCPINFO_OPTIONS : 0),
+		     tmp, sizeof(tmp))) > 0) {
 		if (t->more.len > 0)
 			sbuf_putc(&t->more, ' ');
 		sbuf_put(&t->more, tmp, n);

@@ -21,6 +21,7 @@ struct table_opts {
 	int timers;    /* -o: timer:(name,left,retrans) */
 	int mem;       /* -m: skmem:(...) */
 	int info;      /* -i: TCP internals on a continuation line */
+	int numeric;   /* -n: -i's rates as exact numbers, as ss */
 	struct facts *facts; /* borrowed; needed for processes or extended */
 	unsigned esc_flags; /* ESC_* for untrusted names */
 	/* --output: these columns instead of ss's layout (borrowed) */

@@ -237,19 +237,32 @@ static const char *tcpinfo_g(char *b, double v)
  * significant digits and a k, M, G or T. */
 static const char *tcpinfo_bw(char *b, double bw, unsigned flags)
 {
-	if (flags & TCPINFO_NUMERIC)
+	static const struct {
+		double scale;
+		const char *suffix;
+	} units[] = {
+		{ 1e12, "T" }, { 1e9, "G" }, { 1e6, "M" }, { 1e3, "k" },
+	};
+	const char *suffix = "";
+	size_t i, n;
+
+	if (flags & TCPINFO_NUMERIC) {
 		snprintf(b, TCPINFO_NUM_MAX, "%.0f", bw);
-	else if (bw >= 1e12)
-		snprintf(b, TCPINFO_NUM_MAX, "%.3gT", bw / 1e12);
-	else if (bw >= 1e9)
-		snprintf(b, TCPINFO_NUM_MAX, "%.3gG", bw / 1e9);
-	else if (bw >= 1e6)
-		snprintf(b, TCPINFO_NUM_MAX, "%.3gM", bw / 1e6);
-	else if (bw >= 1e3)
-		snprintf(b, TCPINFO_NUM_MAX, "%.3gk", bw / 1e3);
-	else
+		tcpinfo_dot(b);
+		return b;
+	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (bw >= units[i].scale)
+			break;
+	if (i < sizeof(units) / sizeof(units[0])) {
+		snprintf(b, TCPINFO_NUM_MAX, "%.3g", bw / units[i].scale);
+		suffix = units[i].suffix;
+	} else {
 		snprintf(b, TCPINFO_NUM_MAX, "%g", bw);
+	}
 	tcpinfo_dot(b);
+	n = strlen(b);
+	snprintf(b + n, TCPINFO_NUM_MAX - n, "%s", suffix);
 	return b;
 }
 

@@ -262,6 +262,21 @@ void json_null(struct json *j)
 	obuf_put(j->out, "null", 4);
 }
 
+void json_raw(struct json *j, const char *members, size_t len)
+{
+	json_sep(j);
+	obuf_put(j->out, members, len);
+}
+
+void json_kascii(struct json *j, const char *key, const char *s)
+{
+	json_key(j, key);
+	json_sep(j);
+	obuf_putc(j->out, '"');
+	obuf_puts(j->out, s);
+	obuf_putc(j->out, '"');
+}
+
 void json_kstr(struct json *j, const char *key, const char *s, size_t n)
 {
 	json_key(j, key);

@@ -52,7 +52,14 @@ void json_fixed(struct json *j, uint64_t scaled, unsigned decimals);
 void json_bool(struct json *j, int v);
 void json_null(struct json *j);
 
+/* Members already formatted by the caller, `"k":v,"k2":v2` (trusted,
+ * constant text): a run of nulls costs one write. */
+void json_raw(struct json *j, const char *members, size_t len);
+#define JSON_RAW(j, lit) json_raw((j), (lit), sizeof(lit) - 1)
+
 /* key and value together */
+/* a trusted ASCII value that needs no escaping (names from tables) */
+void json_kascii(struct json *j, const char *key, const char *s);
 void json_kstr(struct json *j, const char *key, const char *s, size_t n);
 void json_kcstr(struct json *j, const char *key, const char *s);
 void json_ku64(struct json *j, const char *key, uint64_t v);

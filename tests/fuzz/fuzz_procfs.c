@@ -44,6 +44,9 @@ static int fuzz_rec(void *ud, const struct sock_rec *r)
 			(r->state == SOCK_ST_TIME_WAIT ? 0 : SOCK_F_HAS_UID) |
 			SOCK_F_HAS_RQ |
 			(r->state == SOCK_ST_LISTEN ? 0 : SOCK_F_HAS_WQ);
+		/* a running timer is known from its column */
+		if (r->timer != SOCK_TIMER_OFF)
+			want |= SOCK_F_HAS_TIMER;
 		if (r->name_len != 0 || r->flags != want)
 			fuzz_fail();
 		return 0;

@@ -54,7 +54,7 @@ struct sock_rec outkit_unix(uint8_t netid, uint8_t state, const char *name,
 
 void outkit_rows(struct outkit_rows *k, const struct sock_rec *r, size_t n)
 {
-	k->rows = rows_new();
+	k->rows = rows_new(0);
 	for (size_t i = 0; i < n; i++)
 		rows_add(k->rows, &r[i]);
 	rows_view_all(k->rows, &k->v);

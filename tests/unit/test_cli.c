@@ -438,8 +438,14 @@ static void test_query_options(void **state)
 	assert_int_equal(PARSE(&ab, &o, &err, "-imoJ", "--explain",
 			       "--reverse", "--sort=pid,inode",
 			       "--count-by=state", "--color=never"),
+			 -1);
+	assert_string_equal(err.msg, "--explain explains a listing; it cannot "
+				     "be combined with -s or --count-by");
+	assert_int_equal(PARSE(&ab, &o, &err, "-imoJ", "--reverse",
+			       "--sort=pid,inode", "--count-by=state",
+			       "--color=never"),
 			 0);
-	assert_true(o.info && o.mem && o.timers && o.explain && o.reverse);
+	assert_true(o.info && o.mem && o.timers && !o.explain && o.reverse);
 	assert_int_equal(o.json, CLI_JSON_DOCUMENT);
 	assert_int_equal(o.color, CLI_COLOR_NEVER);
 	assert_string_equal(o.sort, "pid,inode");

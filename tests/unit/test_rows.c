@@ -66,7 +66,7 @@ static struct sock_rec unix_rec(uint64_t ino, const char *name, size_t len)
 
 static void test_roundtrip(void **state)
 {
-	struct rows *rs = rows_new();
+	struct rows *rs = rows_new(0);
 	struct sock_rec in = tcp6_rec(), out;
 	char abs[] = "\0a\0b";
 	struct sock_rec u = unix_rec(10, abs, 4);
@@ -125,9 +125,40 @@ static void test_roundtrip(void **state)
 	rows_free(rs);
 }
 
+/* A lean store leaves ids and timers out, but a Unix socket keeps its
+ * inode: the table shows it as the socket's "port". */
+static void test_drop(void **state)
+{
+	struct rows *rs = rows_new(ROWS_DROP_IDS | ROWS_DROP_TIMER);
+	struct sock_rec in = tcp6_rec(), out;
+	struct sock_rec u = unix_rec(10, "/u", 3);
+
+	(void)state;
+	rows_add(rs, &in);
+	rows_add(rs, &u);
+	rows_get(rs, 0, &out);
+	assert_int_equal(out.flags, SOCK_F_HAS_RQ | SOCK_F_HAS_WQ |
+					    SOCK_F_V6ONLY);
+	assert_int_equal(out.uid, 0);
+	assert_int_equal(out.inode, 0);
+	assert_int_equal(out.cookie, 0);
+	assert_int_equal(out.timer, 0);
+	assert_int_equal(out.expires_ms, 0);
+	assert_int_equal(out.sport, 443);
+	assert_int_equal(out.dport, 55555);
+	assert_memory_equal(out.src, in.src, 16);
+	assert_int_equal(out.ifindex, 7);
+	assert_memory_equal(out.cong, "cubic", 5);
+	rows_get(rs, 1, &out);
+	assert_int_equal(out.inode, 10);
+	assert_int_equal(out.peer_ino, 11);
+	assert_memory_equal(out.name, "/u", 3);
+	rows_free(rs);
+}
+
 static void test_rollback(void **state)
 {
-	struct rows *rs = rows_new();
+	struct rows *rs = rows_new(0);
 	struct sock_rec a = unix_rec(1, "/a", 3), b = unix_rec(2, "/b", 3);
 	struct sock_rec out;
 	size_t m;
@@ -164,7 +195,7 @@ static int by_rq(void *ud, const struct sock_rec *a, const struct sock_rec *b)
 
 static void test_views(void **state)
 {
-	struct rows *rs = rows_new();
+	struct rows *rs = rows_new(0);
 	struct rows_view v;
 	struct sock_rec out;
 	/* rq values; inode = position + 1 */
@@ -210,6 +241,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_roundtrip),
+		cmocka_unit_test(test_drop),
 		cmocka_unit_test(test_rollback),
 		cmocka_unit_test(test_views),
 	};

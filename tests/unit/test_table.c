@@ -116,7 +116,7 @@ static void tbl_open_owners(struct tbl *t, int show_netid, int show_state,
 	t->addr = addr_ctx_new(&ao);
 	to.addr = t->addr;
 	t->sink = table_sink_new(&to);
-	t->rows = rows_new();
+	t->rows = rows_new(0);
 	assert_non_null(t->sink.ops);
 	assert_string_equal(t->sink.ops->name, "table");
 }
