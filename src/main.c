@@ -265,24 +265,6 @@ static unsigned main_rows_drop(const struct main_ctx *m, unsigned needs)
 	return drop;
 }
 
-static unsigned long main_unknown(const struct main_ctx *m,
-				  const struct rows_view *v)
-{
-	unsigned long n = 0;
-
-	if (m->owners == NULL)
-		return 0;
-	for (size_t k = 0; k < v->n; k++) {
-		struct sock_rec r;
-		const struct owner *w;
-
-		rows_view_get(v, k, &r);
-		if (facts_holders(m->facts, r.inode, &w) == FACTS_UNKNOWN)
-			n++;
-	}
-	return n;
-}
-
 /* Write the view with the sink the options ask for. */
 static int main_write(struct main_ctx *m, struct rows_view *v,
 		      unsigned needs, struct obuf *out, struct sc_err *err)
@@ -317,7 +299,7 @@ static int main_write(struct main_ctx *m, struct rows_view *v,
 			.info = o->info,
 			.mem = o->mem,
 			.facts = m->facts,
-			.unknown_owners = main_unknown(m, v),
+			.unknown_owners = facts_unknown_in(m->facts, v),
 			.explain = o->explain,
 			.fc = &m->fc,
 		};
@@ -492,7 +474,7 @@ int main(int argc, char **argv)
 	/* a socket whose holders are unknown matches no owner predicate:
 	 * say how many could not be tested, never drop them silently */
 	if (expr_needs(m.filter) & EXPR_NEED_OWNERS)
-		untested = main_unknown(&m, &view);
+		untested = facts_unknown_in(m.facts, &view);
 	if (m.filter != NULL)
 		rows_view_filter(&view, main_keep, &m);
 	if (m.nsort > 0)
@@ -505,7 +487,7 @@ int main(int argc, char **argv)
 		/* what was written so far still goes out */
 		main_finish_output(&out);
 	} else {
-		unsigned long unknown = main_unknown(&m, &view);
+		unsigned long unknown = facts_unknown_in(m.facts, &view);
 
 		status = main_finish_output(&out);
 		if (unknown > 0)

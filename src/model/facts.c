@@ -39,9 +39,6 @@ struct facts_path {
 struct facts {
 	struct facts_opts o;
 	const struct owners *owners;
-	/* the inodes of the sockets seen, counted against owners later */
-	uint64_t *seen;
-	size_t nseen, seencap;
 	struct facts_block *blocks; /* the newest first */
 	struct u64map users, groups; /* id -> index in names */
 	const char **names;
@@ -69,7 +66,6 @@ void facts_free(struct facts *f)
 {
 	if (f == NULL)
 		return;
-	free(f->seen);
 	while (f->blocks != NULL) {
 		struct facts_block *b = f->blocks;
 		f->blocks = b->next;
@@ -108,14 +104,6 @@ static const char *facts_keep(struct facts *f, const char *s, size_t n)
 
 void facts_see(struct facts *f, const struct sock_rec *r)
 {
-	if (f->o.owners && r->inode != 0) {
-		if (f->nseen == f->seencap) {
-			f->seencap = f->seencap ? f->seencap * 2 : 4096;
-			f->seen = xreallocarray(f->seen, f->seencap,
-						sizeof(*f->seen));
-		}
-		f->seen[f->nseen++] = r->inode;
-	}
 	if (f->o.peer_names && r->family == AF_UNIX && r->name_len > 0 &&
 	    r->name != NULL) {
 		int added;
@@ -135,19 +123,6 @@ void facts_see(struct facts *f, const struct sock_rec *r)
 		f->unix_v[*v].name = facts_keep(f, r->name, r->name_len);
 		f->unix_v[*v].len = r->name_len;
 	}
-}
-
-/* Only the count of inodes seen rolls back: a name kept for a socket of
- * a restarted dump is the same name when the socket comes again. */
-size_t facts_mark(const struct facts *f)
-{
-	return f->nseen;
-}
-
-void facts_rollback(struct facts *f, size_t mark)
-{
-	if (mark < f->nseen)
-		f->nseen = mark;
 }
 
 void facts_set_owners(struct facts *f, const struct owners *o)
@@ -173,15 +148,21 @@ enum facts_held facts_holders(const struct facts *f, uint64_t inode,
 						       : FACTS_NOBODY;
 }
 
-unsigned long facts_unknown_owners(const struct facts *f)
+unsigned long facts_unknown_in(const struct facts *f,
+			       const struct rows_view *v)
 {
 	unsigned long n = 0;
 
-	if (f->owners == NULL || owners_stats(f->owners)->unreadable == 0)
+	if (!f->o.owners || f->owners == NULL ||
+	    owners_stats(f->owners)->unreadable == 0)
 		return 0;
-	for (size_t i = 0; i < f->nseen; i++)
-		if (owners_first(f->owners, f->seen[i]) == NULL)
+	for (size_t k = 0; k < v->n; k++) {
+		struct sock_rec r;
+
+		rows_view_get(v, k, &r);
+		if (r.inode != 0 && owners_first(f->owners, r.inode) == NULL)
 			n++;
+	}
 	return n;
 }
 

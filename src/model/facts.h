@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "collect/owners.h"
+#include "model/rows.h"
 #include "model/sock.h"
 
 struct facts;
@@ -25,11 +26,10 @@ struct facts_opts {
 struct facts *facts_new(const struct facts_opts *o);
 void facts_free(struct facts *f);
 
-/* Every socket shown goes through here as it arrives (its name is only
- * borrowed for the call). A mark and a rollback follow a restarted dump. */
+/* Every socket collected goes through here as it arrives (its name is
+ * only borrowed for the call): the names of Unix peers are kept. A
+ * socket of a restarted dump is seen again, with the same name. */
 void facts_see(struct facts *f, const struct sock_rec *r);
-size_t facts_mark(const struct facts *f);
-void facts_rollback(struct facts *f, size_t mark);
 
 /* The holders, once the scan is done (borrowed; may come after rows). */
 void facts_set_owners(struct facts *f, const struct owners *o);
@@ -46,8 +46,10 @@ enum facts_held {
 enum facts_held facts_holders(const struct facts *f, uint64_t inode,
 			      const struct owner **first);
 
-/* Sockets seen whose holders are unknown, and processes not readable. */
-unsigned long facts_unknown_owners(const struct facts *f);
+/* The sockets of a view whose holders are unknown, and the processes
+ * that could not be read. */
+unsigned long facts_unknown_in(const struct facts *f,
+			       const struct rows_view *v);
 unsigned long facts_unreadable_processes(const struct facts *f);
 
 /* The name of a user or group, NULL if it has none. Looked up once. */

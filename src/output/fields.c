@@ -6,6 +6,7 @@
 #include "output/fields.h"
 #include "output/tcpinfo.h"
 #include "util/escape.h"
+#include "util/obuf.h"
 
 #include <errno.h>
 #include <string.h>
@@ -467,18 +468,6 @@ int fields_holders(struct fields_ctx *c, uint64_t inode, const char *prefix,
 	return 1;
 }
 
-static void fields_hex(struct sbuf *out, uint64_t v)
-{
-	static const char hex[] = "0123456789abcdef";
-	char tmp[16];
-	char *o = tmp + sizeof(tmp);
-
-	do
-		*--o = hex[v & 15];
-	while ((v >>= 4) != 0);
-	sbuf_put(out, o, (size_t)(tmp + sizeof(tmp) - o));
-}
-
 static void fields_addr_text(struct fields_ctx *c, const struct sock_rec *r,
 			     int local, int host, int port, struct sbuf *out)
 {
@@ -543,7 +532,7 @@ void fields_display(struct fields_ctx *c, enum field_id id,
 	case FIELD_COOKIE:
 		if (r->cookie == 0)
 			break;
-		fields_hex(out, r->cookie);
+		out->len += fmt_x64(sbuf_room(out, 16), r->cookie);
 		return;
 	case FIELD_TIMER: {
 		char tmp[TCPINFO_TEXT_MAX];

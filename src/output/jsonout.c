@@ -63,11 +63,6 @@ static void jsonout_holders(const struct jsonout *js, struct json *j,
 		json_knull(j, status_key);
 		return;
 	}
-	if (inode == 0 && strcmp(key, "owners") == 0) {
-		/* TIME-WAIT and request sockets: nobody, by nature */
-		JSON_RAW(j, "\"owners\":[],\"owners_status\":\"nobody\"");
-		return;
-	}
 	h = facts_holders(js->o.facts, inode, &w);
 	json_key(j, key);
 	if (h == FACTS_UNKNOWN) {
@@ -204,15 +199,9 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 		json_null(j);
 	if (r->cookie != 0) {
 		char hex[17];
-		static const char digits[] = "0123456789abcdef";
-		char *o = hex + 16;
-		uint64_t v = r->cookie;
 
-		*o = '\0';
-		do
-			*--o = digits[v & 15];
-		while ((v >>= 4) != 0);
-		json_kascii(j, "cookie", o);
+		hex[fmt_x64(hex, r->cookie)] = '\0';
+		json_kascii(j, "cookie", hex);
 	} else {
 		json_knull(j, "cookie");
 	}

@@ -105,3 +105,17 @@ void obuf_u64(struct obuf *o, uint64_t v)
 	char tmp[20];
 	obuf_put(o, tmp, fmt_u64(tmp, v));
 }
+
+size_t fmt_x64(char *out, uint64_t v)
+{
+	static const char hex[] = "0123456789abcdef";
+	char tmp[16];
+	size_t n = 0;
+
+	do
+		tmp[n++] = hex[v & 15];
+	while ((v >>= 4) != 0);
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	return n;
+}

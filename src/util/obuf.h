@@ -28,5 +28,7 @@ int obuf_flush(struct obuf *o);
 
 /* Decimal digits of v into out (at least 20 bytes); returns length. */
 size_t fmt_u64(char *out, uint64_t v);
+/* Lower-case hex digits of v, no prefix (at least 16 bytes). */
+size_t fmt_x64(char *out, uint64_t v);
 
 #endif

@@ -815,7 +815,8 @@ static void mk_tree(struct tree *t, int hide)
 	mk_pid(t->root, "12", "12 (priv) S 1", l12, hide);
 }
 
-static void see_inode(struct facts *f, uint64_t inode)
+/* A collected socket: seen by facts, kept in the rows. */
+static void see_inode(struct facts *f, struct rows *rs, uint64_t inode)
 {
 	struct sock_rec r;
 
@@ -823,6 +824,19 @@ static void see_inode(struct facts *f, uint64_t inode)
 	r.family = AF_INET;
 	r.inode = inode;
 	facts_see(f, &r);
+	rows_add(rs, &r);
+}
+
+/* The unknown holders among all the rows kept. */
+static unsigned long unknown(const struct facts *f, const struct rows *rs)
+{
+	struct rows_view v;
+	unsigned long n;
+
+	rows_view_all(rs, &v);
+	n = facts_unknown_in(f, &v);
+	rows_view_free(&v);
+	return n;
 }
 
 static void test_holders(void **state)
@@ -833,7 +847,7 @@ static void test_holders(void **state)
 	struct sc_err err;
 	struct facts *f;
 	const struct owner *w;
-	size_t mark;
+	struct rows *rs = rows_new(0);
 	(void)state;
 
 	mk_tree(&t, 0);
@@ -847,7 +861,7 @@ static void test_holders(void **state)
 	w = &not_null;
 	assert_int_equal(facts_holders(f, 100, &w), FACTS_NOBODY);
 	assert_null(w);
-	assert_int_equal(facts_unknown_owners(f), 0);
+	assert_int_equal(unknown(f, rs), 0);
 	assert_int_equal(facts_unreadable_processes(f), 0);
 
 	facts_set_owners(f, o);
@@ -874,14 +888,14 @@ static void test_holders(void **state)
 	assert_int_equal(facts_holders(f, 0, &w), FACTS_NOBODY);
 	assert_null(w);
 
-	see_inode(f, 100);
-	see_inode(f, 300);
-	see_inode(f, 0);
-	mark = facts_mark(f);
-	see_inode(f, 301);
-	facts_rollback(f, mark);
-	assert_int_equal(facts_unknown_owners(f), 0);
+	see_inode(f, rs, 100);
+	see_inode(f, rs, 300);
+	see_inode(f, rs, 0);
+	see_inode(f, rs, 301);
+	/* every process was read: nothing is unknown */
+	assert_int_equal(unknown(f, rs), 0);
 	assert_int_equal(facts_unreadable_processes(f), 0);
+	rows_free(rs);
 	facts_free(f);
 	owners_free(o);
 }
@@ -902,6 +916,7 @@ static void unknown_as_nobody(void *arg, long *res, size_t n)
 	struct sc_err err;
 	struct facts *f, *g;
 	const struct owner *w;
+	struct rows *rs, *rs2;
 	size_t mark, mark2;
 
 	if (n != 3)
@@ -913,7 +928,8 @@ static void unknown_as_nobody(void *arg, long *res, size_t n)
 	f = facts_new(&on);
 	facts_set_owners(f, o);
 	CHILD_CHECK(facts_unreadable_processes(f) == 1);
-	CHILD_CHECK(facts_unknown_owners(f) == 0); /* none seen yet */
+	rs = rows_new(0);
+	CHILD_CHECK(unknown(f, rs) == 0); /* none seen yet */
 
 	CHILD_CHECK(facts_holders(f, 100, &w) == FACTS_HELD);
 	CHILD_CHECK(w != NULL && w->pid == 10 && w->fd == 3);
@@ -929,40 +945,43 @@ static void unknown_as_nobody(void *arg, long *res, size_t n)
 	CHILD_CHECK(facts_holders(f, 0, &w) == FACTS_NOBODY);
 	CHILD_CHECK(w == NULL);
 
-	see_inode(f, 100);
-	see_inode(f, 300);
-	see_inode(f, 0);
-	see_inode(f, 301);
-	see_inode(f, 101);
-	CHILD_CHECK(facts_unknown_owners(f) == 2); /* 300, 301 */
+	see_inode(f, rs, 100);
+	see_inode(f, rs, 300);
+	see_inode(f, rs, 0);
+	see_inode(f, rs, 301);
+	see_inode(f, rs, 101);
+	CHILD_CHECK(unknown(f, rs) == 2); /* 300, 301 */
 
 	/* a restarted dump forgets what it saw since the mark */
-	mark = facts_mark(f);
-	see_inode(f, 302);
-	see_inode(f, 303);
-	see_inode(f, 200);
-	CHILD_CHECK(facts_unknown_owners(f) == 5);
-	facts_rollback(f, mark);
-	CHILD_CHECK(facts_unknown_owners(f) == 2);
-	see_inode(f, 302);
-	CHILD_CHECK(facts_unknown_owners(f) == 3);
-	facts_rollback(f, mark + 100); /* beyond the end: nothing */
-	CHILD_CHECK(facts_unknown_owners(f) == 3);
-	mark2 = facts_mark(f);
+	mark = rows_mark(rs);
+	see_inode(f, rs, 302);
+	see_inode(f, rs, 303);
+	see_inode(f, rs, 200);
+	CHILD_CHECK(unknown(f, rs) == 5);
+	rows_rollback(rs, mark);
+	CHILD_CHECK(unknown(f, rs) == 2);
+	see_inode(f, rs, 302);
+	CHILD_CHECK(unknown(f, rs) == 3);
+	rows_rollback(rs, mark + 100); /* beyond the end: nothing */
+	CHILD_CHECK(unknown(f, rs) == 3);
+	mark2 = rows_mark(rs);
 	CHILD_CHECK(mark2 == mark + 1);
-	see_inode(f, 304);
-	CHILD_CHECK(facts_unknown_owners(f) == 4);
-	facts_rollback(f, mark2);
-	CHILD_CHECK(facts_unknown_owners(f) == 3);
-	facts_rollback(f, 0);
-	CHILD_CHECK(facts_unknown_owners(f) == 0);
+	see_inode(f, rs, 304);
+	CHILD_CHECK(unknown(f, rs) == 4);
+	rows_rollback(rs, mark2);
+	CHILD_CHECK(unknown(f, rs) == 3);
+	rows_rollback(rs, 0);
+	CHILD_CHECK(unknown(f, rs) == 0);
 
 	/* without -p nothing is counted, but holders still answer */
 	g = facts_new(&(struct facts_opts){ .owners = 0 });
 	facts_set_owners(g, o);
-	see_inode(g, 300);
-	CHILD_CHECK(facts_unknown_owners(g) == 0);
+	rs2 = rows_new(0);
+	see_inode(g, rs2, 300);
+	CHILD_CHECK(unknown(g, rs2) == 0);
 	CHILD_CHECK(facts_holders(g, 300, &w) == FACTS_UNKNOWN);
+	rows_free(rs2);
+	rows_free(rs);
 	facts_free(g);
 	facts_free(f);
 	owners_free(o);

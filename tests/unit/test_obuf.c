@@ -277,6 +277,33 @@ static void test_fmt_u64(void **state)
 	}
 }
 
+static void test_fmt_x64(void **state)
+{
+	static const struct {
+		uint64_t v;
+		const char *s;
+	} vs[] = {
+		{ 0, "0" },
+		{ 9, "9" },
+		{ 10, "a" },
+		{ 0x564e7e, "564e7e" },
+		{ 0xdeadbeefcafeull, "deadbeefcafe" },
+		{ UINT64_MAX, "ffffffffffffffff" },
+	};
+	char out[20];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(vs) / sizeof(vs[0]); i++) {
+		size_t n;
+
+		memset(out, '#', sizeof(out));
+		n = fmt_x64(out, vs[i].v);
+		assert_int_equal(n, strlen(vs[i].s));
+		assert_memory_equal(out, vs[i].s, n);
+		assert_int_equal(out[n], '#');
+	}
+}
+
 /* A pipe nobody reads: EPIPE, kept through later writes and flushes. */
 static void test_epipe(void **state)
 {
@@ -381,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_pad_across_block),
 		cmocka_unit_test(test_u64),
 		cmocka_unit_test(test_fmt_u64),
+		cmocka_unit_test(test_fmt_x64),
 		cmocka_unit_test(test_epipe),
 		cmocka_unit_test(test_direct_write_error),
 		cmocka_unit_test(test_enospc_first_error_kept),
