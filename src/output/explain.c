@@ -245,7 +245,8 @@ static void ex_tally_text(struct ex *x, struct ex_tally *t)
 	size_t shown = t->n < EX_LIST_MAX ? t->n : EX_LIST_MAX;
 	int first = 1;
 
-	qsort(t->h, t->n, sizeof(*t->h), ex_holder_cmp);
+	if (t->n > 1)
+		qsort(t->h, t->n, sizeof(*t->h), ex_holder_cmp);
 	if (t->n > 0) {
 		ex_put(x, ", held by ");
 		first = 0;
