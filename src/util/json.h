@@ -36,7 +36,7 @@ void json_key(struct json *j, const char *key);
  *  - well-formed UTF-8 is kept, except that '"' and '\' are escaped, the
  *    controls U+0000-U+001F, U+007F-U+009F and the invisible direction
  *    marks (U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) and U+2028,
- *    U+2029 are written as \uXXXX (\b \t \n \f \r for those five), so
+ *    U+2029 are written as \uHHHH (\b \t \n \f \r for those five), so
  *    the text is safe on a terminal too;
  *  - every byte that is not part of well-formed UTF-8 (a stray
  *    continuation byte, a truncated or overlong sequence, an encoded
