@@ -306,21 +306,21 @@ void fields_value(struct fields_ctx *c, enum field_id id,
 			fields_v_num(v, r->dport);
 		break;
 	case FIELD_PROCESS:
+	case FIELD_PEER_PROCESS:
+		/* a list of holders, not one value: shown, never a key */
+		break;
 	case FIELD_PID:
 	case FIELD_COMM:
-	case FIELD_PEER_PROCESS:
 	case FIELD_PEER_PID:
 	case FIELD_PEER_COMM: {
-		int peer = id == FIELD_PEER_PROCESS || id == FIELD_PEER_PID ||
-			   id == FIELD_PEER_COMM;
+		int peer = id == FIELD_PEER_PID || id == FIELD_PEER_COMM;
 
 		if (peer && !is_unix)
 			break;
 		w = fields_first(c, peer ? r->peer_ino : r->inode);
 		if (w == NULL)
 			break;
-		if (id == FIELD_COMM || id == FIELD_PEER_COMM ||
-		    id == FIELD_PROCESS || id == FIELD_PEER_PROCESS)
+		if (id == FIELD_COMM || id == FIELD_PEER_COMM)
 			fields_v_text(v,
 				      owners_comm(facts_owner_table(c->facts),
 						  w),
@@ -547,14 +547,22 @@ void fields_display(struct fields_ctx *c, enum field_id id,
 						      : "inet6");
 		return;
 	case FIELD_PATH:
-	case FIELD_PEER_NAME:
-		fields_value(c, id, r, &v);
-		if (v.kind == FIELD_V_TEXT) {
-			/* "@" stays; the rest, interior NULs too, escaped */
-			sbuf_esc(out, v.text, v.len, c->esc_flags | ESC_SPACE);
-			return;
-		}
-		break;
+	case FIELD_PEER_NAME: {
+		const char *name = r->name;
+		size_t len = r->name_len;
+
+		if (id == FIELD_PEER_NAME)
+			name = is_unix && c->facts != NULL
+				       ? facts_unix_name(c->facts, r->peer_ino,
+							 &len)
+				       : NULL;
+		if (!is_unix || name == NULL || len == 0)
+			break;
+		/* as the address columns write a Unix name */
+		out->len += addr_unix_text(c->esc_flags | ESC_SPACE, name, len,
+					   sbuf_room(out, ADDR_TEXT_MAX), NULL);
+		return;
+	}
 	default:
 		fields_value(c, id, r, &v);
 		if (v.kind == FIELD_V_NUM)

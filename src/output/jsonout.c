@@ -105,11 +105,6 @@ static void jsonout_unix_name(struct json *j, const char *path_key,
 	}
 }
 
-static void jsonout_id(struct json *j, const char *key, const char *name)
-{
-	json_kcstr(j, key, name);
-}
-
 static void jsonout_file(const struct jsonout *js, struct json *j,
 			 const struct sock_rec *r)
 {
@@ -137,9 +132,9 @@ static void jsonout_file(const struct jsonout *js, struct json *j,
 	facts_mode_text(file.mode, mode);
 	json_kascii(j, "file_mode", mode);
 	json_ku64(j, "file_uid", file.uid);
-	jsonout_id(j, "file_owner", facts_user(js->o.facts, file.uid));
+	json_kcstr(j, "file_owner", facts_user(js->o.facts, file.uid));
 	json_ku64(j, "file_gid", file.gid);
-	jsonout_id(j, "file_group", facts_group(js->o.facts, file.gid));
+	json_kcstr(j, "file_group", facts_group(js->o.facts, file.gid));
 }
 
 static void jsonout_socket(const struct jsonout *js, struct json *j,
@@ -207,7 +202,7 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 	}
 	if (r->flags & SOCK_F_HAS_UID) {
 		json_ku64(j, "uid", r->uid);
-		jsonout_id(j, "user", js->o.facts != NULL
+		json_kcstr(j, "user", js->o.facts != NULL
 					      ? facts_user(js->o.facts, r->uid)
 					      : NULL);
 	} else {

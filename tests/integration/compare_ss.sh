@@ -11,35 +11,6 @@ fi
 
 start_sockpop --base
 
-# normalize QUEUES < listing: the header's column names (without ss's
-# Process) on the first line, then one line per row: netid, state, local
-# and peer as far as the listing shows them, and with QUEUES=1 also
-# Recv-Q and Send-Q. Rows are sorted (the order within a table is the
-# kernel's hash order, which the two tools need not share).
-normalize() {
-	awk -v queues="$1" '
-	NR == 1 {
-		lead = 0
-		for (i = 1; i <= NF; i++) if ($i == "Recv-Q") lead = i - 1
-		h = ""
-		for (i = 1; i <= NF; i++) {
-			t = $i
-			sub(/Process$/, "", t)
-			if (t != "") h = h (h == "" ? "" : " ") t
-		}
-		print h
-		next
-	}
-	{
-		r = ""
-		for (i = 1; i <= NF; i++) {
-			if (!queues && (i == lead + 1 || i == lead + 2)) continue
-			r = r (r == "" ? "" : " ") $i
-		}
-		print r | "LC_ALL=C sort"
-	}'
-}
-
 # compare QUEUES ARGS...: both tools with the same arguments.
 compare() {
 	local queues=$1 what
@@ -49,8 +20,8 @@ compare() {
 		die "ss $* failed: $(cat "$SC_TMP/ss.err")"
 	fi
 	sc_list "$@" || return 0
-	normalize "$queues" <"$SC_TMP/ss.out" >"$SC_TMP/ss.norm"
-	normalize "$queues" <"$SC_TMP/out" >"$SC_TMP/sc.norm"
+	sc_normalize "$queues" <"$SC_TMP/ss.out" >"$SC_TMP/ss.norm"
+	sc_normalize "$queues" <"$SC_TMP/out" >"$SC_TMP/sc.norm"
 	if [ "$(wc -l <"$SC_TMP/ss.norm")" -lt 2 ]; then
 		fail "$what: ss lists at least one socket (the population is there)"
 		return 0

@@ -233,6 +233,37 @@ services_name() {
 	printf '%s\n' "${name:-$1}"
 }
 
+# sc_normalize QUEUES < listing: a listing of ss or of sockscope in a form
+# the other's can be compared with: the header's column names (without
+# ss's Process) on the first line, then one line per row: netid, state,
+# local and peer as far as the listing shows them, and with QUEUES=1 also
+# Recv-Q and Send-Q (which the two tools read at different moments).
+# Rows are sorted: the order within a table is the kernel's hash order,
+# which the two tools need not share.
+sc_normalize() {
+	awk -v queues="$1" '
+	NR == 1 {
+		lead = 0
+		for (i = 1; i <= NF; i++) if ($i == "Recv-Q") lead = i - 1
+		h = ""
+		for (i = 1; i <= NF; i++) {
+			t = $i
+			sub(/Process$/, "", t)
+			if (t != "") h = h (h == "" ? "" : " ") t
+		}
+		print h
+		next
+	}
+	{
+		r = ""
+		for (i = 1; i <= NF; i++) {
+			if (!queues && (i == lead + 1 || i == lead + 2)) continue
+			r = r (r == "" ? "" : " ") $i
+		}
+		print r | "LC_ALL=C sort"
+	}'
+}
+
 # sc_done: the exit status of the test.
 sc_done() {
 	if [ "$SC_FAILS" -ne 0 ]; then

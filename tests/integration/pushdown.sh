@@ -20,33 +20,6 @@ exec {c6}<>/dev/tcp/::1/41001 || die "cannot connect to [::1]:41001"
 exec {cmap}<>/dev/tcp/127.0.0.1/41002 ||
 	die "cannot connect to 127.0.0.1:41002"
 
-# normalize < listing: the header's column names (without ss's Process),
-# then the rows without the queue columns (the two tools read them at
-# different moments), sorted: the order within a table is the kernel's.
-normalize() {
-	awk '
-	NR == 1 {
-		lead = 0
-		for (i = 1; i <= NF; i++) if ($i == "Recv-Q") lead = i - 1
-		h = ""
-		for (i = 1; i <= NF; i++) {
-			t = $i
-			sub(/Process$/, "", t)
-			if (t != "") h = h (h == "" ? "" : " ") t
-		}
-		print h
-		next
-	}
-	{
-		r = ""
-		for (i = 1; i <= NF; i++) {
-			if (i == lead + 1 || i == lead + 2) continue
-			r = r (r == "" ? "" : " ") $i
-		}
-		print r | "LC_ALL=C sort"
-	}'
-}
-
 # compare OPTIONS FILTER [MIN]: both tools list the same sockets for the
 # filter; ss must list at least MIN of them (default 1), so that a filter
 # which matched nothing by mistake cannot pass.
@@ -57,8 +30,8 @@ compare() {
 		die "ss $opts '$filter' failed: $(cat "$SC_TMP/ss.err")"
 	fi
 	sc_list "$opts" "$filter" || return 0
-	normalize <"$SC_TMP/ss.out" >"$SC_TMP/ss.norm"
-	normalize <"$SC_TMP/out" >"$SC_TMP/sc.norm"
+	sc_normalize 0 <"$SC_TMP/ss.out" >"$SC_TMP/ss.norm"
+	sc_normalize 0 <"$SC_TMP/out" >"$SC_TMP/sc.norm"
 	rows=$(($(wc -l <"$SC_TMP/ss.norm") - 1))
 	if [ "$rows" -lt "$min" ]; then
 		fail "$what: ss lists at least $min socket(s)" "$min" "$rows"
