@@ -3,9 +3,12 @@
 #include "config.h"
 
 #include "cli.h"
+#include "cmd.h"
 #include "filter/state.h"
+#include "util/parse.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <string.h>
 
@@ -19,6 +22,7 @@ enum cli_long_only {
 	OPT_COUNT_BY,
 	OPT_COLOR,
 	OPT_EXPLAIN,
+	OPT_TUI,
 };
 
 static const struct option cli_long_opts[] = {
@@ -45,6 +49,8 @@ static const struct option cli_long_opts[] = {
 	{ "count-by", required_argument, NULL, OPT_COUNT_BY },
 	{ "color", optional_argument, NULL, OPT_COLOR },
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "tui", no_argument, NULL, OPT_TUI },
+	{ "delay", required_argument, NULL, 'd' },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -53,7 +59,7 @@ static const struct option cli_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char cli_short_opts[] = "+:tux46lanrHpeimosJhV";
+static const char cli_short_opts[] = "+:tux46lanrHpeimosJhVd:";
 
 static int cli_backend(const char *s, enum collect_backend *b,
 		       struct sc_err *err)
@@ -260,6 +266,16 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 				return -1;
 			break;
 		case OPT_EXPLAIN: o->explain = 1; break;
+		case OPT_TUI: o->tui = 1; break;
+		case 'd': {
+			uint64_t ds;
+
+			if (parse_u64(optarg, 1, 36000, "-d/--delay", &ds,
+				      err) < 0)
+				return -1;
+			o->delay_ds = (unsigned)ds;
+			break;
+		}
 		case 'h': o->action = CLI_HELP; return 0;
 		case 'V': o->action = CLI_VERSION; return 0;
 		case OPT_BACKEND:
@@ -306,6 +322,17 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		return sc_err_set(err, EINVAL,
 				  "--record saves netlink answers; it cannot "
 				  "be combined with --backend=proc");
+	if (o->tui && (o->summary || o->count_by != NULL ||
+		       o->json != CLI_JSON_NONE || o->explain ||
+		       o->record_path != NULL || o->replay_path != NULL))
+		return sc_err_set(err, EINVAL,
+				  "the TUI shows the live sockets; it cannot "
+				  "be combined with -s, --count-by, --json, "
+				  "--explain, --record or --replay");
+	if (o->delay_ds != 0 && !o->tui)
+		return sc_err_set(err, EINVAL,
+				  "-d sets the TUI's refresh interval; use it "
+				  "with --tui or 'sockscope tui'");
 
 	/* -4/-6 alone mean the inet tables, as in ss. */
 	if (netids == 0)
@@ -314,7 +341,8 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		families = COLLECT_AF_INET | COLLECT_AF_INET6;
 	o->query.netids = netids;
 	o->query.families = families;
-	if (all)
+	/* the TUI follows sockets through every state by default */
+	if (all || (o->tui && !listening))
 		o->query.states = STATE_SET_ALL;
 	else if (listening)
 		o->query.states = STATE_SET_LISTENING;
@@ -328,6 +356,7 @@ void cli_usage(struct obuf *out)
 	obuf_puts(out,
 "Usage: sockscope [OPTION]... [state STATE...]... [exclude STATE...]...\n"
 "                 [FILTER]\n"
+"   or: sockscope COMMAND [ARGUMENT]...\n"
 "List TCP, UDP and Unix domain sockets from the kernel, as ss(8) does.\n"
 "\n"
 "Socket selection:\n"
@@ -361,6 +390,11 @@ void cli_usage(struct obuf *out)
 "                       terminal unless NO_COLOR is set), always, never\n"
 "      --explain        after the list, explain each state it shows\n"
 "\n"
+"Live view:\n"
+"      --tui            show the sockets live, refreshed (as sockscope tui);\n"
+"                       every state unless -l or state words say otherwise\n"
+"  -d, --delay=TENTHS   refresh every TENTHS of a second (default 10)\n"
+"\n"
 "Counting:\n"
 "  -s, --summary        counts per protocol and TCP state, as ss -s\n"
 "      --count-by=KEYS  count the sockets per value of these fields,\n"
@@ -386,6 +420,17 @@ void cli_usage(struct obuf *out)
 "  sockscope -tp 'comm = nginx and not dport = :443'\n"
 "Without root, other users' processes cannot be seen: their sockets are\n"
 "shown with owner 'unknown' and counted on standard error.\n"
+"\n");
+	obuf_puts(out, "Commands ('sockscope COMMAND --help' describes each):\n");
+	for (const struct cmd_entry *const *c = cmd_all(); *c != NULL; c++) {
+		char line[128];
+		int n = snprintf(line, sizeof line, "  %-19s%s\n", (*c)->name,
+				 (*c)->summary);
+
+		if (n > 0)
+			obuf_put(out, line, strnlen(line, sizeof line));
+	}
+	obuf_puts(out,
 "\n"
 "Exit status: 0 success, 1 failure, 2 usage error, 3 listing incomplete.\n"
 "Full documentation: sockscope(8).\n");

@@ -60,6 +60,8 @@ struct cli_opts {
 	enum collect_backend backend;
 	const char *record_path;
 	const char *replay_path;
+	int tui;           /* --tui, or sockscope tui */
+	unsigned delay_ds; /* -d: the TUI's refresh, in tenths of a second */
 };
 
 /* Parse argv. Returns 0, or -1 with err holding one line that names what

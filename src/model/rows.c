@@ -3,6 +3,8 @@
 #include "config.h"
 
 #include "model/rows.h"
+
+#include "util/msort.h"
 #include "util/xalloc.h"
 
 #include <stdlib.h>
@@ -284,40 +286,14 @@ struct rows_sorter {
 	void *ud;
 };
 
-static int rows_cmp_idx(const struct rows_sorter *s, uint32_t a, uint32_t b)
+static int rows_cmp_idx(void *ud, uint32_t a, uint32_t b)
 {
+	const struct rows_sorter *s = ud;
 	struct sock_rec ra, rb;
 
 	rows_get(s->rows, a, &ra);
 	rows_get(s->rows, b, &rb);
 	return s->cmp(s->ud, &ra, &rb);
-}
-
-/* Merge sort: stable, so equal keys keep the kernel's order. */
-static void rows_msort(const struct rows_sorter *s, uint32_t *a, uint32_t *tmp,
-		       size_t n)
-{
-	size_t h, i, j, k;
-
-	if (n < 2)
-		return;
-	h = n / 2;
-	rows_msort(s, a, tmp, h);
-	rows_msort(s, a + h, tmp, n - h);
-	if (rows_cmp_idx(s, a[h - 1], a[h]) <= 0)
-		return;
-	memcpy(tmp, a, h * sizeof(*a));
-	i = 0;
-	j = h;
-	k = 0;
-	while (i < h && j < n) {
-		if (rows_cmp_idx(s, a[j], tmp[i]) < 0)
-			a[k++] = a[j++];
-		else
-			a[k++] = tmp[i++];
-	}
-	while (i < h)
-		a[k++] = tmp[i++];
 }
 
 void rows_view_sort(struct rows_view *v,
@@ -331,7 +307,8 @@ void rows_view_sort(struct rows_view *v,
 	if (v->n < 2)
 		return;
 	tmp = xmalloc((v->n / 2 + 1) * sizeof(*tmp));
-	rows_msort(&s, v->idx, tmp, v->n);
+	/* stable, so equal keys keep the kernel's order */
+	msort_u32(v->idx, tmp, v->n, rows_cmp_idx, &s);
 	free(tmp);
 }
 

@@ -2,7 +2,10 @@
 # completions.sh - the bash, zsh and fish completions offer what sockscope
 # takes: every option in --help, the values of --json, --color and
 # --backend, field names (from the program, or a built-in list equal to
-# the program's), state names, the words of a filter expression, files.
+# the program's), state names, the words of a filter expression, files;
+# the commands at the first word, and after one only that command's
+# options (every one in its --help) and arguments; after tui, whose
+# options are a part of the listing's, the listing's words as well.
 #
 # Environment (set by make check): SOCKSCOPE, the binary; top_srcdir.
 # bash is always tested; zsh and fish when installed (SKIP lines if not).
@@ -51,6 +54,30 @@ skip()
 }
 
 # ---- what the program takes ----------------------------------------------
+# help_opts FILE: the options of a --help text, one per line, sorted: the
+# words that start each option line (indented by at most six spaces), up
+# to its description: "-t, --tcp  -u, --udp" and "--delay=TENTHS" give
+# -t --tcp -u --udp --delay. An option named in a description or in the
+# prose ("The same as sockscope --tui.") is none.
+help_opts()
+{
+	awk '{
+		if (!match($0, /^ +-/) || RLENGTH > 7)
+			next
+		for (i = 1; i <= NF; i++) {
+			w = $i
+			sub(/,$/, "", w)
+			if (w ~ /^-[a-zA-Z0-9]$/)
+				print w
+			else if (w ~ /^--[a-z][a-z0-9-]*(\[?=.*)?$/) {
+				sub(/[[=].*/, "", w)
+				print w
+			} else
+				break
+		}
+	}' "$1" | sort -u
+}
+
 if ! "$SOCKSCOPE" --help >"$tmp/help" 2>&1; then
 	echo "completions.sh: $SOCKSCOPE --help failed" >&2
 	exit 99
@@ -59,14 +86,34 @@ if ! "$SOCKSCOPE" --output=help >"$tmp/fields.txt" 2>&1; then
 	echo "completions.sh: $SOCKSCOPE --output=help failed" >&2
 	exit 99
 fi
-longs=$(grep -oE -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u)
-shorts=$(grep -oE -- '(^|[ ,[(])-[a-zA-Z0-9]([^a-zA-Z0-9-]|$)' "$tmp/help" |
-	grep -oE -- '-[a-zA-Z0-9]' | sort -u)
+longs=$(help_opts "$tmp/help" | grep -- '^--')
+shorts=$(help_opts "$tmp/help" | grep -v -- '^--')
 fields=$(sed -nE 's/^  ([a-z][a-z0-9_]*) .*/\1/p' "$tmp/fields.txt" | sort)
 if [ -z "$longs" ] || [ -z "$shorts" ] || [ -z "$fields" ]; then
 	echo "completions.sh: no options or fields found in $SOCKSCOPE's help" >&2
 	exit 99
 fi
+# The commands, from the "Commands" section of --help, and the options of
+# each: cmd_opts_NAME, from "sockscope NAME --help". A command whose
+# --help fails or prints nothing is still being written: its options are
+# not compared (a SKIP line says so).
+commands=$(sed -nE '/^Commands/,/^$/s/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' \
+	"$tmp/help")
+if [ -z "$commands" ]; then
+	echo "completions.sh: no commands found in $SOCKSCOPE --help" >&2
+	exit 99
+fi
+unwritten=
+for cmd in $commands; do
+	if "$SOCKSCOPE" "$cmd" --help >"$tmp/help.$cmd" 2>/dev/null &&
+		[ -s "$tmp/help.$cmd" ]; then
+		declare "cmd_opts_$cmd=$(help_opts "$tmp/help.$cmd")"
+	else
+		unwritten="$unwritten $cmd"
+		skip "sockscope $cmd --help prints nothing yet: its options are not compared"
+	fi
+done
+
 states='established estab syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait
 closed unconnected unconn close-wait last-ack listening listen closing all
 connected synchronized bucket big'
@@ -105,13 +152,78 @@ after_state	sockscope -tn state time-wait -
 pred_op	sockscope -t dport 
 next_cond	sockscope -t dport = :22 
 user	sockscope user = ro
+tu	sockscope --tu
+delay_sep	sockscope -d 
+delay_short	sockscope -nd 
+delay_long	sockscope --delay 
+delay_next	sockscope -nd 5 
+delay_opts	sockscope -d 5 --tc
+delay_attached	sockscope -d5 state 
+cmd_first	sockscope 
+cmd_prefix	sockscope de
+cmd_prefix_tui	sockscope tu
+tui_first	sockscope tui 
+tui_dashdash	sockscope tui --
+tui_state	sockscope tui state 
+tui_exclude	sockscope tui -l exclude 
+tui_state_more	sockscope tui -t state listening 
+tui_sort	sockscope tui --sort=
+tui_sort_sep	sockscope tui --sort 
+tui_output	sockscope tui -t --output=
+tui_output_comma	sockscope tui --output=state,co
+tui_color	sockscope tui --color=
+tui_backend	sockscope tui --backend=
+tui_delay	sockscope tui -d 
+tui_delay_long	sockscope tui -x --delay=
+tui_delay_next	sockscope tui --delay 5 
+tui_delay_state	sockscope tui -ad 5 state 
+tui_pred_op	sockscope tui -t dport 
+tui_next_cond	sockscope tui sport = :22 
+tui_user	sockscope tui user = ro
+tui_after_state	sockscope tui state time-wait -
+tui_not_first	sockscope tui -- 
+not_first	sockscope -- 
+demo_c	sockscope demo --c
+demo_closer	sockscope demo --closer=
+demo_closer_sep	sockscope demo tcp --closer 
+demo_kind	sockscope demo 
+demo_kind_opts	sockscope demo -6 --port 8080 
+demo_no_target	sockscope demo unix 
+serve_kind	sockscope serve 
+serve_unix	sockscope serve unix /tm
+serve_unix_rel	sockscope serve --mode 0660 unix re
+serve_abstract	sockscope serve unix @
+serve_tcp	sockscope serve tcp 
+serve_type	sockscope serve --type=
+serve_group	sockscope serve --group=ro
+connect_kind	sockscope connect -n 3 
+connect_unix	sockscope connect -qn 3 unix re
+connect_closer	sockscope connect --closer=
+connect_type	sockscope connect unix --type 
+bench_transports	sockscope bench --transports=
+bench_transports_comma	sockscope bench --transports=unix,
+bench_args	sockscope bench 
+why_u	sockscope why --u
+why_type	sockscope why --type=
+why_type_sep	sockscope why -J --type 
+why_user	sockscope why --user=ro
+why_target	sockscope why /tm
+why_target_rel	sockscope why -uJ --timeout 2s re
+why_abstract	sockscope why @
+why_more	sockscope why rec.nl 
 EOF
+for cmd in $commands; do
+	printf 'cmd_dash_%s\tsockscope %s -\n' "$cmd" "$cmd" >>"$tmp/cases"
+done
 
 # ---- the checks, on one shell's answers ------------------------------------
-# words FILE KEY: the completions of case KEY, one per line, sorted.
+# words FILE KEY: the completions of case KEY, one per line, sorted; an
+# option offered as "--name=" as "--name", a directory as "name" (shells
+# differ in both).
 words()
 {
-	sed -n "s/^$2: //p" "$1" | tr ' ' '\n' | sed '/^$/d' | sort -u
+	sed -n "s/^$2: //p" "$1" | tr ' ' '\n' |
+		sed -E '/^$/d; s/^(--[a-z0-9-]+)=$/\1/; s#(.)/$#\1#' | sort -u
 }
 
 # check_shell NAME FILE: the answers of shell NAME in FILE.
@@ -171,6 +283,138 @@ check_shell()
 	else
 		echo "ok: $sh: no options after the state words"
 	fi
+	check_live "$sh" "$f"
+	check_commands "$sh" "$f"
+}
+
+# check_live NAME FILE: --tui and -d/--delay of the listing, and the
+# command tui, in shell NAME's answers in FILE. tui completes as the
+# listing does, with its options alone (the loop in check_commands holds
+# them equal to those of tui --help).
+check_live()
+{
+	local sh=$1 f=$2 key got
+	expect_exactly "$sh" "$f" tu --tui
+	# -d takes a value: nothing to offer for it, and the word after it is
+	# no state word or filter
+	for key in delay_sep delay_short delay_long tui_delay tui_delay_long; do
+		expect_exactly "$sh" "$f" "$key"
+	done
+	expect_exactly "$sh" "$f" delay_opts --tcp
+	expect_exactly "$sh" "$f" cmd_prefix_tui tui
+	# shellcheck disable=SC2046,SC2086 # lists of words
+	{
+		expect_exactly "$sh" "$f" delay_next state exclude not $predicates
+		expect_exactly "$sh" "$f" delay_attached $states
+		expect_exactly "$sh" "$f" tui_first state exclude not $predicates
+		expect_exactly "$sh" "$f" tui_not_first state exclude not \
+			$predicates
+		expect_exactly "$sh" "$f" tui_delay_next state exclude not \
+			$predicates
+		expect_exactly "$sh" "$f" tui_state $states
+		expect_exactly "$sh" "$f" tui_exclude $states
+		expect_exactly "$sh" "$f" tui_delay_state $states
+		expect_has "$sh" "$f" tui_state_more $states state exclude not \
+			$predicates
+		expect_exactly "$sh" "$f" tui_sort $fields
+		expect_exactly "$sh" "$f" tui_sort_sep $fields
+		expect_exactly "$sh" "$f" tui_output $fields help
+		expect_exactly "$sh" "$f" tui_next_cond and or not $predicates
+		if [ -n "${cmd_opts_tui:-}" ]; then
+			expect_exactly "$sh" "$f" tui_dashdash \
+				$(printf '%s\n' $cmd_opts_tui | grep -- '^--')
+		fi
+	}
+	expect_exactly "$sh" "$f" tui_output_comma state,comm state,cookie
+	expect_exactly "$sh" "$f" tui_color auto always never
+	expect_exactly "$sh" "$f" tui_backend auto netlink proc
+	expect_has "$sh" "$f" tui_pred_op = != lt ge
+	expect_has "$sh" "$f" tui_user root
+	got=$(words "$f" tui_after_state | grep -- '^-')
+	if [ -n "$got" ]; then
+		fail "$sh: options offered after tui's state words: ${got//$'\n'/ }"
+	else
+		echo "ok: $sh: no options after tui's state words"
+	fi
+}
+
+# check_commands NAME FILE: the commands in shell NAME's answers in FILE.
+check_commands()
+{
+	local sh=$1 f=$2 cmd var got want
+	# shellcheck disable=SC2086 # lists of words
+	{
+		expect_exactly "$sh" "$f" cmd_first $commands state exclude not \
+			$predicates
+		expect_exactly "$sh" "$f" not_first state exclude not $predicates
+	}
+	expect_exactly "$sh" "$f" cmd_prefix demo
+	expect_exactly "$sh" "$f" demo_c --closer
+	expect_exactly "$sh" "$f" demo_closer client server
+	expect_exactly "$sh" "$f" demo_closer_sep client server
+	expect_exactly "$sh" "$f" demo_kind tcp unix
+	expect_exactly "$sh" "$f" demo_kind_opts tcp unix
+	# nothing but options where no argument is left (zsh then offers
+	# the options, without a "-" typed)
+	expect_no_args "$sh" "$f" demo_no_target
+	expect_exactly "$sh" "$f" serve_kind tcp udp unix
+	expect_has "$sh" "$f" serve_unix /tmp
+	expect_exactly "$sh" "$f" serve_unix_rel rec.nl
+	expect_exactly "$sh" "$f" serve_abstract
+	expect_exactly "$sh" "$f" serve_tcp
+	expect_exactly "$sh" "$f" serve_type stream dgram seqpacket
+	expect_has "$sh" "$f" serve_group root
+	expect_exactly "$sh" "$f" connect_kind tcp udp unix
+	expect_exactly "$sh" "$f" connect_unix rec.nl
+	expect_exactly "$sh" "$f" connect_closer client server
+	expect_exactly "$sh" "$f" connect_type stream dgram seqpacket
+	expect_exactly "$sh" "$f" bench_transports unix unix-dgram \
+		unix-seqpacket tcp4 tcp6 udp4 udp6 all
+	expect_exactly "$sh" "$f" bench_transports_comma unix,unix-dgram \
+		unix,unix-seqpacket unix,tcp4 unix,tcp6 unix,udp4 unix,udp6
+	expect_no_args "$sh" "$f" bench_args
+	expect_exactly "$sh" "$f" why_u --udp --user
+	expect_exactly "$sh" "$f" why_type stream dgram seqpacket
+	expect_exactly "$sh" "$f" why_type_sep stream dgram seqpacket
+	expect_has "$sh" "$f" why_user root
+	# the TARGET: PATH (files), @NAME or HOST:PORT (nothing to offer)
+	expect_has "$sh" "$f" why_target /tmp
+	expect_exactly "$sh" "$f" why_target_rel rec.nl
+	expect_exactly "$sh" "$f" why_abstract
+	expect_no_args "$sh" "$f" why_more
+
+	# after "sockscope CMD -": exactly the options of CMD --help, so
+	# none of the listing's
+	for cmd in $commands; do
+		got=$(words "$f" "cmd_dash_$cmd" | grep -xE -- "$(listing_only "$cmd")")
+		if [ -n "$got" ]; then
+			fail "$sh: 'sockscope $cmd -' offers the listing's ${got//$'\n'/ }"
+		else
+			echo "ok: $sh: 'sockscope $cmd -' offers none of the listing's options"
+		fi
+		case " $unwritten " in
+		*" $cmd "*) continue ;;
+		esac
+		var=cmd_opts_$cmd
+		# shellcheck disable=SC2086 # a list of words
+		expect_exactly "$sh" "$f" "cmd_dash_$cmd" ${!var}
+	done
+}
+
+# listing_only CMD: a regular expression matching the listing's options
+# that command CMD does not take (while CMD --help is empty, some that no
+# command takes).
+listing_only()
+{
+	local var=cmd_opts_$1 opt re='' opts
+	opts=$longs$'\n'$shorts
+	[ -n "${!var:-}" ] || opts='-t --tcp -l --listening --output --backend'
+	for opt in $opts; do
+		if ! printf '%s\n' "${!var:-}" | grep -qxF -- "$opt"; then
+			re="$re|$opt"
+		fi
+	done
+	printf '(%s)\n' "${re#|}"
 }
 
 # expect_exactly SHELL FILE KEY WORD...: the completions are exactly WORD...
@@ -199,6 +443,18 @@ expect_has()
 		fi
 	done
 	[ "$bad" -eq 0 ] && echo "ok: $sh: completion '$key'"
+}
+
+# expect_no_args SHELL FILE KEY: the completions are options, if any.
+expect_no_args()
+{
+	local sh=$1 f=$2 key=$3 got
+	got=$(words "$f" "$key" | grep -v -- '^-')
+	if [ -n "$got" ]; then
+		fail "$sh: completion '$key': got [${got//$'\n'/ }], want no argument"
+	else
+		echo "ok: $sh: completion '$key'"
+	fi
 }
 
 # strip_values: "--opt=value" as "value" (bash answers with the value

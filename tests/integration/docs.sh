@@ -1,6 +1,8 @@
 #!/bin/bash
 # docs.sh - the shipped documentation stays in step with the program: the
-# man page lints clean, and it and the bash completion know every option.
+# man page lints clean, and it and the bash completion know every option,
+# the listing's and each command's (in the command's subsection of the
+# man page's COMMANDS).
 #
 # Environment (set by make check): SOCKSCOPE, the binary; top_srcdir.
 # Exit: 0 pass, 1 fail, 77 skip (nothing could be checked), 99 hard error.
@@ -80,9 +82,32 @@ if ! "$SOCKSCOPE" --help >"$tmp/help" 2>"$tmp/help.err"; then
 	cat "$tmp/help.err" >&2
 	exit 99
 fi
-longs=$(grep -oE -- '--[a-z][a-z0-9-]*' "$tmp/help" | sort -u)
-shorts=$(grep -oE -- '(^|[ ,[(])-[a-zA-Z0-9]([^a-zA-Z0-9-]|$)' "$tmp/help" |
-	grep -oE -- '-[a-zA-Z0-9]' | sort -u)
+# help_opts FILE: the options of a --help text, one per line, sorted: the
+# words that start each option line (indented by at most six spaces), up
+# to its description: "-t, --tcp  -u, --udp" and "--delay=TENTHS" give
+# -t --tcp -u --udp --delay. An option named in a description or in the
+# prose ("The same as sockscope --tui.") is none.
+help_opts()
+{
+	awk '{
+		if (!match($0, /^ +-/) || RLENGTH > 7)
+			next
+		for (i = 1; i <= NF; i++) {
+			w = $i
+			sub(/,$/, "", w)
+			if (w ~ /^-[a-zA-Z0-9]$/)
+				print w
+			else if (w ~ /^--[a-z][a-z0-9-]*(\[?=.*)?$/) {
+				sub(/[[=].*/, "", w)
+				print w
+			} else
+				break
+		}
+	}' "$1" | sort -u
+}
+
+longs=$(help_opts "$tmp/help" | grep -- '^--')
+shorts=$(help_opts "$tmp/help" | grep -v -- '^--')
 if [ -z "$longs" ] || [ -z "$shorts" ]; then
 	fail "found no options in $SOCKSCOPE --help"
 fi
@@ -122,6 +147,62 @@ if [ "$missing" -eq 0 ]; then
 	echo "ok: every option in --help is in ${rendered:+the man page and }the completion"
 fi
 
+# ---- every option of each command is documented and completed -------------
+# The commands are the "Commands" section of --help. A command's options
+# are looked for in its subsection of the man page's COMMANDS (rendered as
+# "   NAME" under "COMMANDS"), or in the section's opening paragraphs,
+# which say what all commands take. A command whose --help fails or
+# prints nothing is still being written: SKIP.
+commands=$(sed -nE '/^Commands/,/^$/s/^  ([a-z][a-z0-9-]*)( .*)?$/\1/p' \
+	"$tmp/help")
+if [ -z "$commands" ]; then
+	fail "found no commands in $SOCKSCOPE --help"
+fi
+written=
+for cmd in $commands; do
+	if ! "$SOCKSCOPE" "$cmd" --help >"$tmp/help.$cmd" 2>/dev/null ||
+		[ ! -s "$tmp/help.$cmd" ]; then
+		skip "sockscope $cmd --help prints nothing yet: its options are not checked"
+		continue
+	fi
+	written="$written $cmd"
+	ran=$((ran + 1))
+	opts=$(help_opts "$tmp/help.$cmd")
+	if [ -z "$opts" ]; then
+		fail "found no options in $SOCKSCOPE $cmd --help"
+		continue
+	fi
+	printf '%s\n' "$opts" >"$tmp/opts.$cmd"
+	section=
+	if [ -n "$rendered" ]; then
+		# the COMMANDS preamble, then the lines of the subsection
+		section=$tmp/page.$cmd
+		if ! awk -v cmd="$cmd" '
+		/^[^ ]/ { in_cmds = ($0 == "COMMANDS"); sub_ = ""; next }
+		!in_cmds { next }
+		/^   [^ ]/ { sub_ = $1; if (sub_ == cmd) found = 1; next }
+		sub_ == "" || sub_ == cmd { print }
+		END { exit !found }' "$rendered" >"$section"; then
+			fail "man/sockscope.8 has no '$cmd' subsection under COMMANDS"
+			section=
+		fi
+	fi
+	missing=0
+	for opt in $opts; do
+		if [ -n "$section" ] && ! has_opt "$section" "$opt"; then
+			fail "$opt is in 'sockscope $cmd --help' but not in the '$cmd' subsection of man/sockscope.8"
+			missing=1
+		fi
+		if ! has_opt "$comp" "$opt"; then
+			fail "$opt is in 'sockscope $cmd --help' but not in completions/sockscope"
+			missing=1
+		fi
+	done
+	if [ "$missing" -eq 0 ]; then
+		echo "ok: every option of 'sockscope $cmd --help' is in ${section:+its man page subsection and }the completion"
+	fi
+done
+
 # ---- the completion completes ----------------------------------------------
 # Runs in a child bash: bash_completion changes shell options and defines
 # hundreds of functions. Each case gives the command line as typed and the
@@ -154,6 +235,10 @@ complete_cases()
 	echo "backend: $(comp 'sockscope --backend=' sockscope --backend =)"
 	echo "state: $(comp 'sockscope state ' sockscope state '')"
 	echo "dash: $(comp 'sockscope -' sockscope -)"
+	local cmd
+	for cmd in $written; do
+		echo "dash_$cmd: $(comp "sockscope $cmd -" sockscope "$cmd" -)"
+	done
 }
 
 if [ ! -r "$bash_completion" ]; then
@@ -209,6 +294,17 @@ else
 		if ! words dash | grep -qxE -- "$opt=?"; then
 			fail "completion 'dash' does not offer $opt"
 		fi
+	done
+	# and every option of each command after "sockscope CMD -"
+	for cmd in $written; do
+		bad=0
+		while read -r opt; do
+			if ! words "dash_$cmd" | grep -qxE -- "$opt=?"; then
+				fail "completion 'sockscope $cmd -' does not offer $opt"
+				bad=1
+			fi
+		done <"$tmp/opts.$cmd"
+		[ "$bad" -eq 0 ] && echo "ok: completion 'sockscope $cmd -'"
 	done
 fi
 

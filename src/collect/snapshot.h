@@ -1,0 +1,37 @@
+/* snapshot.h - one collection into the model: the kernel's sockets as
+ * rows, the facts about them, and (when asked) their holders from /proc,
+ * scanned on threads while the kernel dumps. The listing takes one; the
+ * live views take one per refresh. */
+#ifndef SOCKSCOPE_COLLECT_SNAPSHOT_H
+#define SOCKSCOPE_COLLECT_SNAPSHOT_H
+
+#include "collect/collect.h"
+#include "collect/owners.h"
+#include "model/facts.h"
+#include "model/rows.h"
+#include "util/err.h"
+
+struct snapshot_opts {
+	struct collect_query query;
+	struct collect_opts collect; /* backend, proc_root, record/replay */
+	unsigned rows_drop;          /* enum rows_drop */
+	int owners;                  /* scan /proc for the holders */
+	int peer_names;              /* keep Unix peer names (facts) */
+};
+
+struct snapshot {
+	struct rows *rows;
+	struct facts *facts;
+	struct owners *owners; /* NULL unless asked */
+	struct collect_report report;
+};
+
+/* Take a snapshot into s (zeroed by the caller or freed before). Returns
+ * 0, or -1 with err set; on failure s holds nothing to free. Warnings and
+ * interrupted dumps are in s->report. */
+int snapshot_take(const struct snapshot_opts *o, struct snapshot *s,
+		  struct sc_err *err);
+
+void snapshot_free(struct snapshot *s);
+
+#endif

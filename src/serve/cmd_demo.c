@@ -1,0 +1,173 @@
+/* cmd_demo.c - sockscope demo: the options of the lifecycle demo. */
+#include "config.h"
+
+#include "cli.h"
+#include "cmd.h"
+#include "serve/demo.h"
+#include "util/escape.h"
+#include "util/obuf.h"
+#include "util/parse.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define CMD_DEMO_TTY_STEP_NS 2000000000ull
+#define CMD_DEMO_SETTLE_NS 2000000000ull
+
+static void cmd_demo_usage(struct obuf *out)
+{
+	obuf_puts(out,
+"Usage: sockscope demo [tcp|unix] [OPTION]...\n"
+"Watch the life of a connection: listen(), connect(), the accept queue,\n"
+"accept() returning a new socket, data in the queues, close() and\n"
+"TIME-WAIT. A server and a client process make the calls one at a time;\n"
+"after each, the sockets are read back from the kernel and shown with\n"
+"their real inodes, states, queues, timers and owners. Default: tcp.\n"
+"\n"
+"  -6, --ipv6           TCP over ::1 rather than 127.0.0.1\n"
+"      --port=PORT      the server's TCP port (default: a free one)\n"
+"      --closer=WHO     who closes first: client (default) or server;\n"
+"                       that side ends in TIME-WAIT\n"
+"      --step=DURATION  pause after each step (default: 2s on a terminal,\n"
+"                       none otherwise), e.g. 500ms, 3s\n"
+"      --wait           stay until the TIME-WAIT socket is gone (60 s)\n"
+"  -h, --help           show this help and exit\n");
+}
+
+enum {
+	CMD_DEMO_PORT = 256,
+	CMD_DEMO_CLOSER,
+	CMD_DEMO_STEP,
+	CMD_DEMO_WAIT,
+};
+
+static const struct option cmd_demo_longopts[] = {
+	{ "ipv6", no_argument, NULL, '6' },
+	{ "port", required_argument, NULL, CMD_DEMO_PORT },
+	{ "closer", required_argument, NULL, CMD_DEMO_CLOSER },
+	{ "step", required_argument, NULL, CMD_DEMO_STEP },
+	{ "wait", no_argument, NULL, CMD_DEMO_WAIT },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+static int cmd_demo_run(int argc, char **argv)
+{
+	struct demo_opts o = {
+		.settle_ns = CMD_DEMO_SETTLE_NS,
+		.proc_root = "/proc",
+	};
+	struct sc_err err = { 0 };
+	struct obuf out;
+	int step_given = 0, help = 0, c, status;
+	uint64_t v;
+
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		int prev = optind > 0 ? optind : 1;
+
+		c = getopt_long(argc, argv, ":6h", cmd_demo_longopts, NULL);
+		if (c == -1)
+			break;
+		switch (c) {
+		case '6':
+			o.ipv6 = 1;
+			break;
+		case CMD_DEMO_PORT:
+			if (parse_u64(optarg, 1, 65535, "--port", &v, &err) < 0)
+				return cmd_usage_error(&cmd_demo_entry, "%s",
+						       err.msg);
+			o.port = (uint16_t)v;
+			break;
+		case CMD_DEMO_CLOSER:
+			if (strcmp(optarg, "client") == 0) {
+				o.closer = DEMO_CLIENT_FIRST;
+			} else if (strcmp(optarg, "server") == 0) {
+				o.closer = DEMO_SERVER_FIRST;
+			} else {
+				char esc[ESC_MAX(32)];
+
+				esc_text(esc, optarg, strnlen(optarg, 32), 0,
+					 NULL);
+				return cmd_usage_error(
+					&cmd_demo_entry,
+					"invalid --closer '%s' (expected client "
+					"or server)",
+					esc);
+			}
+			break;
+		case CMD_DEMO_STEP:
+			if (parse_duration_ns(optarg, 1000000000ull,
+					      3600ull * 1000000000ull, "--step",
+					      &o.step_ns, &err) < 0)
+				return cmd_usage_error(&cmd_demo_entry, "%s",
+						       err.msg);
+			step_given = 1;
+			break;
+		case CMD_DEMO_WAIT:
+			o.wait_timewait = 1;
+			break;
+		case 'h':
+			help = 1;
+			break;
+		default:
+			return cmd_getopt_error(&cmd_demo_entry, argc, argv, c,
+						prev);
+		}
+	}
+	obuf_init(&out, STDOUT_FILENO);
+	if (help) {
+		cmd_demo_usage(&out);
+		status = obuf_flush(&out) != 0 ? SC_EXIT_FAILURE : SC_EXIT_OK;
+		obuf_free(&out);
+		return status;
+	}
+	if (optind < argc) {
+		if (strcmp(argv[optind], "tcp") == 0) {
+			o.kind = DEMO_TCP;
+		} else if (strcmp(argv[optind], "unix") == 0) {
+			o.kind = DEMO_UNIX;
+		} else {
+			char esc[ESC_MAX(32)];
+
+			esc_text(esc, argv[optind], strnlen(argv[optind], 32),
+				 0, NULL);
+			obuf_free(&out);
+			return cmd_usage_error(&cmd_demo_entry,
+					       "unknown demo '%s' (expected tcp "
+					       "or unix)",
+					       esc);
+		}
+		optind++;
+	}
+	if (optind < argc) {
+		obuf_free(&out);
+		return cmd_usage_error(&cmd_demo_entry,
+				       "too many arguments");
+	}
+	if (o.kind == DEMO_UNIX && (o.ipv6 || o.port != 0)) {
+		obuf_free(&out);
+		return cmd_usage_error(&cmd_demo_entry,
+				       "--ipv6 and --port apply to the tcp "
+				       "demo only");
+	}
+	if (!step_given && isatty(STDOUT_FILENO))
+		o.step_ns = CMD_DEMO_TTY_STEP_NS;
+	o.esc_flags = esc_locale_is_utf8() ? ESC_UTF8 : 0;
+	status = SC_EXIT_OK;
+	if (demo_run(&o, &out, &err) < 0)
+		status = cmd_fail(&cmd_demo_entry, "%s", err.msg);
+	obuf_free(&out);
+	return status;
+}
+
+const struct cmd_entry cmd_demo_entry = {
+	.name = "demo",
+	.synopsis = "[tcp|unix] [OPTION]...",
+	.summary = "watch listen(), accept(), close() and TIME-WAIT happen",
+	.run = cmd_demo_run,
+};

@@ -1,0 +1,449 @@
+/* app.c - the TUI's loop: refresh the view every interval, wait for a key
+ * until then, act on it, redraw. */
+#include "config.h"
+
+#include "tui/app.h"
+
+#include "tui/keys.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+/* The listing's columns, and for Unix sockets the file and the peer's
+ * holders too. */
+static const enum field_id tui_cols_inet[] = {
+	FIELD_NETID, FIELD_STATE, FIELD_RECV_Q, FIELD_SEND_Q,
+	FIELD_LOCAL, FIELD_PEER,  FIELD_PROCESS,
+};
+static const enum field_id tui_cols_unix[] = {
+	FIELD_NETID, FIELD_STATE, FIELD_RECV_Q, FIELD_SEND_Q, FIELD_LOCAL,
+	FIELD_PEER,  FIELD_MODE,  FIELD_OWNER,  FIELD_PROCESS,
+	FIELD_PEER_PROCESS,
+};
+
+static uint64_t tui_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+}
+
+static void tui_msg(struct tui_app *a, int error, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* A footer message; texts from outside are escaped by the caller. */
+static void tui_msg(struct tui_app *a, int error, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(a->msg, sizeof a->msg, fmt, ap);
+	va_end(ap);
+	a->msg_error = error;
+}
+
+static void tui_columns_for_tab(struct tui_app *a)
+{
+	if (a->custom_columns)
+		return;
+	if (a->tab == VIEW_TAB_UNIX)
+		view_set_columns(a->view, tui_cols_unix,
+				 sizeof tui_cols_unix / sizeof tui_cols_unix[0]);
+	else
+		view_set_columns(a->view, tui_cols_inet,
+				 sizeof tui_cols_inet / sizeof tui_cols_inet[0]);
+	memset(a->widths, 0, sizeof a->widths);
+	a->sort_col = SIZE_MAX;
+	view_set_sort(a->view, VIEW_SORT_NONE, a->invert);
+}
+
+/* One refresh: a snapshot into the view; the previous snapshot goes. */
+static int tui_refresh(struct tui_app *a, struct sc_err *err)
+{
+	struct snapshot s;
+	uint64_t t0 = tui_now_ms();
+
+	if (snapshot_take(&a->o->snap, &s, err) < 0)
+		return -1;
+	view_update(a->view, s.rows, s.facts, t0);
+	if (a->have_snap)
+		snapshot_free(&a->snap);
+	a->snap = s;
+	a->have_snap = 1;
+	a->last_tick_ms = tui_now_ms();
+	a->refresh_ms = a->last_tick_ms - t0;
+	return 0;
+}
+
+static void tui_apply_filter(struct tui_app *a, const char *text)
+{
+	struct expr *e = NULL;
+	struct sc_err err = { 0 };
+	size_t n = strlen(text);
+
+	if (n > 0 && expr_parse_text(text, n, &e, &err) < 0) {
+		/* the message quotes the text escaped */
+		tui_msg(a, 1, "%s", err.msg);
+		return;
+	}
+	view_set_filter(a->view, e, a->have_snap ? a->snap.facts : NULL);
+	memcpy(a->filter, text, n + 1);
+	if (n > 0)
+		tui_msg(a, 0, "filter set");
+	else
+		tui_msg(a, 0, "filter cleared");
+}
+
+static void tui_search(struct tui_app *a, int backward)
+{
+	if (a->search[0] == '\0')
+		return;
+	if (!view_next_match(a->view, a->search, backward))
+		tui_msg(a, 1, "no match");
+	else
+		a->msg[0] = '\0';
+}
+
+static void tui_sort_step(struct tui_app *a, int dir)
+{
+	const enum field_id *ids;
+	size_t n = view_columns(a->view, &ids);
+
+	if (n == 0)
+		return;
+	/* none, then each column in turn, then none again */
+	if (a->sort_col == SIZE_MAX)
+		a->sort_col = dir > 0 ? 0 : n - 1;
+	else if (dir > 0)
+		a->sort_col = a->sort_col + 1 < n ? a->sort_col + 1 : SIZE_MAX;
+	else
+		a->sort_col = a->sort_col > 0 ? a->sort_col - 1 : SIZE_MAX;
+	view_set_sort(a->view,
+		      a->sort_col == SIZE_MAX ? VIEW_SORT_NONE :
+						ids[a->sort_col],
+		      a->invert);
+}
+
+static void tui_set_tab(struct tui_app *a, enum view_tab t)
+{
+	int unix_before = a->tab == VIEW_TAB_UNIX;
+
+	a->tab = t;
+	view_set_tab(a->view, t);
+	if (unix_before != (t == VIEW_TAB_UNIX))
+		tui_columns_for_tab(a);
+}
+
+static void tui_open_detail(struct tui_app *a)
+{
+	const struct view_entry *e = view_selected(a->view);
+
+	if (e == NULL)
+		return;
+	a->detail.len = 0;
+	a->detail_lines = view_detail(a->view, e, &a->detail);
+	a->detail_top = 0;
+	a->mode = TUI_MODE_DETAIL;
+}
+
+static void tui_scroll(size_t *top, size_t total, size_t page,
+		       enum tui_action act)
+{
+	size_t max = total > page ? total - page : 0;
+
+	switch (act) {
+	case TUI_ACT_UP:
+		if (*top > 0)
+			(*top)--;
+		break;
+	case TUI_ACT_DOWN:
+		if (*top < max)
+			(*top)++;
+		break;
+	case TUI_ACT_PGUP:
+		*top = *top > page ? *top - page : 0;
+		break;
+	case TUI_ACT_PGDN:
+		*top = *top + page < max ? *top + page : max;
+		break;
+	case TUI_ACT_HOME:
+		*top = 0;
+		break;
+	case TUI_ACT_END:
+		*top = max;
+		break;
+	default:
+		break;
+	}
+}
+
+static void tui_prompt_done(struct tui_app *a, enum tui_prompt_result r)
+{
+	enum tui_prompt_kind k = a->prompting;
+
+	a->prompting = TUI_PROMPT_NONE;
+	curs_set(0);
+	if (r != TUI_PROMPT_ACCEPT)
+		return;
+	if (k == TUI_PROMPT_SEARCH) {
+		memcpy(a->search, a->prompt.text, a->prompt.len + 1);
+		tui_search(a, 0);
+	} else {
+		tui_apply_filter(a, a->prompt.text);
+	}
+}
+
+static void tui_key(struct tui_app *a, int key)
+{
+	enum tui_action act;
+	size_t page = tui_table_rows(a);
+
+	if (a->prompting != TUI_PROMPT_NONE) {
+		enum tui_prompt_result r = tui_prompt_key(&a->prompt, key);
+
+		if (r != TUI_PROMPT_EDITING)
+			tui_prompt_done(a, r);
+		return;
+	}
+	if (key == KEY_RESIZE) {
+		memset(a->widths, 0, sizeof a->widths);
+		return;
+	}
+	act = tui_key_action(key);
+	if (a->mode != TUI_MODE_TABLE) {
+		size_t *top = a->mode == TUI_MODE_HELP ? &a->help_top :
+							 &a->detail_top;
+		unsigned nkeys;
+		size_t total = a->mode == TUI_MODE_HELP ?
+				       (tui_keys(&nkeys), (size_t)nkeys + 4) :
+				       a->detail_lines;
+
+		switch (act) {
+		case TUI_ACT_QUIT:
+			a->quit = 1;
+			break;
+		case TUI_ACT_CANCEL:
+		case TUI_ACT_HELP:
+		case TUI_ACT_DETAIL:
+			a->mode = TUI_MODE_TABLE;
+			break;
+		case TUI_ACT_PAUSE:
+			a->paused = !a->paused;
+			break;
+		default:
+			tui_scroll(top, total, page, act);
+			break;
+		}
+		return;
+	}
+	a->msg[0] = '\0';
+	switch (act) {
+	case TUI_ACT_UP:
+		view_move(a->view, VIEW_MOVE_UP, page);
+		break;
+	case TUI_ACT_DOWN:
+		view_move(a->view, VIEW_MOVE_DOWN, page);
+		break;
+	case TUI_ACT_PGUP:
+		view_move(a->view, VIEW_MOVE_PAGE_UP, page);
+		break;
+	case TUI_ACT_PGDN:
+		view_move(a->view, VIEW_MOVE_PAGE_DOWN, page);
+		break;
+	case TUI_ACT_HOME:
+		view_move(a->view, VIEW_MOVE_HOME, page);
+		break;
+	case TUI_ACT_END:
+		view_move(a->view, VIEW_MOVE_END, page);
+		break;
+	case TUI_ACT_SEARCH:
+		a->prompting = TUI_PROMPT_SEARCH;
+		tui_prompt_start(&a->prompt, a->search);
+		curs_set(1);
+		break;
+	case TUI_ACT_SEARCH_NEXT:
+		tui_search(a, 0);
+		break;
+	case TUI_ACT_FILTER:
+		a->prompting = TUI_PROMPT_FILTER;
+		tui_prompt_start(&a->prompt, a->filter);
+		curs_set(1);
+		break;
+	case TUI_ACT_SORT_NEXT:
+	case TUI_ACT_SORT_MENU:
+		tui_sort_step(a, 1);
+		break;
+	case TUI_ACT_SORT_PREV:
+		tui_sort_step(a, -1);
+		break;
+	case TUI_ACT_INVERT: {
+		const enum field_id *ids;
+		size_t n = view_columns(a->view, &ids);
+
+		a->invert = !a->invert;
+		view_set_sort(a->view,
+			      a->sort_col == SIZE_MAX || a->sort_col >= n ?
+				      VIEW_SORT_NONE :
+				      ids[a->sort_col],
+			      a->invert);
+		break;
+	}
+	case TUI_ACT_TREE:
+		a->tree = !a->tree;
+		view_set_tree(a->view, a->tree);
+		break;
+	case TUI_ACT_PAUSE:
+		a->paused = !a->paused;
+		break;
+	case TUI_ACT_DETAIL:
+		tui_open_detail(a);
+		break;
+	case TUI_ACT_EVENTS:
+		a->events = !a->events;
+		break;
+	case TUI_ACT_TAB_NEXT:
+		tui_set_tab(a, (enum view_tab)((a->tab + 1) % 4));
+		break;
+	case TUI_ACT_TAB_ALL:
+		tui_set_tab(a, VIEW_TAB_ALL);
+		break;
+	case TUI_ACT_TAB_TCP:
+		tui_set_tab(a, VIEW_TAB_TCP);
+		break;
+	case TUI_ACT_TAB_UDP:
+		tui_set_tab(a, VIEW_TAB_UDP);
+		break;
+	case TUI_ACT_TAB_UNIX:
+		tui_set_tab(a, VIEW_TAB_UNIX);
+		break;
+	case TUI_ACT_HELP:
+		a->mode = TUI_MODE_HELP;
+		a->help_top = 0;
+		break;
+	case TUI_ACT_REDRAW:
+		clearok(curscr, TRUE);
+		break;
+	case TUI_ACT_QUIT:
+		a->quit = 1;
+		break;
+	case TUI_ACT_CANCEL:
+	case TUI_ACT_NONE:
+	case TUI_ACT_COUNT:
+		break;
+	}
+}
+
+static void tui_colors(void)
+{
+	start_color();
+	use_default_colors();
+	init_pair(1, COLOR_GREEN, -1);  /* born */
+	init_pair(2, COLOR_YELLOW, -1); /* changed */
+	init_pair(3, COLOR_RED, -1);    /* tomb, errors */
+	init_pair(4, COLOR_BLACK, COLOR_CYAN); /* bars */
+	init_pair(5, COLOR_CYAN, -1);   /* header, marks */
+}
+
+int tui_run(const struct tui_opts *o, struct sc_err *err)
+{
+	struct tui_app a = { .o = o, .sort_col = SIZE_MAX, .events = 1 };
+	struct view_opts vo;
+	SCREEN *scr;
+	int r = 0;
+
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
+		return sc_err_set(err, ENOTTY, "the TUI needs a terminal on "
+					       "standard input and output");
+	view_opts_default(&vo);
+	vo.addr = o->addr;
+	vo.esc_flags = o->esc_flags;
+	vo.columns = o->ncolumns > 0 ? o->columns : tui_cols_inet;
+	vo.ncolumns = o->ncolumns > 0 ?
+			      o->ncolumns :
+			      sizeof tui_cols_inet / sizeof tui_cols_inet[0];
+	a.custom_columns = o->ncolumns > 0;
+	a.view = view_new(&vo);
+	if (o->sort != VIEW_SORT_NONE) {
+		for (size_t i = 0; i < vo.ncolumns; i++)
+			if (vo.columns[i] == o->sort)
+				a.sort_col = i;
+		view_set_sort(a.view, o->sort, o->reverse);
+	} else if (o->reverse) {
+		view_set_sort(a.view, VIEW_SORT_NONE, 1);
+	}
+	a.invert = o->reverse;
+	if (o->filter != NULL && o->filter[0] != '\0') {
+		struct expr *e = NULL;
+		size_t n = strnlen(o->filter, TUI_PROMPT_MAX);
+
+		if (expr_parse_text(o->filter, n, &e, err) < 0) {
+			view_free(a.view);
+			return -1;
+		}
+		view_set_filter(a.view, e, NULL);
+		memcpy(a.filter, o->filter, n);
+		a.filter[n] = '\0';
+	}
+	/* The first snapshot before the screen: a failure is reported on a
+	 * normal terminal. */
+	if (tui_refresh(&a, err) < 0) {
+		view_free(a.view);
+		return -1;
+	}
+	scr = newterm(NULL, stdout, stdin);
+	if (scr == NULL) {
+		snapshot_free(&a.snap);
+		view_free(a.view);
+		return sc_err_set(err, ENOTTY, "cannot use the terminal "
+					       "(is TERM set?)");
+	}
+	set_term(scr);
+	cbreak();
+	noecho();
+	nonl();
+	keypad(stdscr, TRUE);
+	set_escdelay(25);
+	curs_set(0);
+	if (o->color && has_colors())
+		tui_colors();
+
+	while (!a.quit) {
+		uint64_t now = tui_now_ms(), due;
+		int key, wait;
+
+		due = a.last_tick_ms + o->delay_ms;
+		if (!a.paused && now >= due) {
+			if (tui_refresh(&a, err) < 0) {
+				r = -1;
+				break;
+			}
+			now = tui_now_ms();
+			due = a.last_tick_ms + o->delay_ms;
+		}
+		tui_draw(&a);
+		wait = a.paused ? -1 : (int)(due > now ? due - now : 0);
+		timeout(wait);
+		key = getch();
+		if (key == ERR)
+			continue;
+		tui_key(&a, key);
+		/* take what is queued before the next draw (held keys,
+		 * pasted text) */
+		timeout(0);
+		while (!a.quit && (key = getch()) != ERR)
+			tui_key(&a, key);
+	}
+	endwin();
+	delscreen(scr);
+	if (a.have_snap)
+		snapshot_free(&a.snap);
+	sbuf_free(&a.detail);
+	view_free(a.view);
+	return r;
+}
