@@ -35,6 +35,9 @@ const struct cmd_entry *const *cmd_all(void)
 }
 
 static void cmd_vline(const struct cmd_entry *c, const char *fmt, va_list ap)
+	__attribute__((format(printf, 2, 0)));
+
+static void cmd_vline(const struct cmd_entry *c, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "sockscope %s: ", c->name);
 	vfprintf(stderr, fmt, ap);
