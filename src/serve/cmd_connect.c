@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "serve/client.h"
 #include "serve/endpoint.h"
+#include "serve/epargs.h"
 #include "util/escape.h"
 #include "util/parse.h"
 
@@ -248,45 +249,10 @@ static int connect_endpoint(int argc, char **argv, int first,
 			    struct connect_args *a, struct endpoint *ep,
 			    int *status)
 {
-	struct sc_err err = { 0 };
-	int n = argc - first;
-
-	if (n < 1) {
-		*status = cmd_usage_error(&cmd_connect_entry,
-					  "missing socket kind (tcp, udp or "
-					  "unix)");
+	*status = epargs_parse(&cmd_connect_entry, argc, argv, first, a->type,
+			       EP_FOR_CONNECT, ep);
+	if (*status != 0)
 		return -1;
-	}
-	if (n > 2) {
-		char q[ESC_MAX(64)];
-
-		esc_text(q, argv[first + 2], strnlen(argv[first + 2], 64), 0,
-			 NULL);
-		*status = cmd_usage_error(&cmd_connect_entry,
-					  "unexpected argument '%s'", q);
-		return -1;
-	}
-	if (ep_parse(ep, argv[first], n == 2 ? argv[first + 1] : NULL,
-		     EP_FOR_CONNECT, &err) < 0) {
-		*status = err.code == EINVAL
-				  ? cmd_usage_error(&cmd_connect_entry, "%s",
-						    err.msg)
-				  : cmd_fail(&cmd_connect_entry, "%s", err.msg);
-		return -1;
-	}
-	if (a->type != NULL) {
-		if (ep->kind != EP_UNIX) {
-			*status = cmd_usage_error(&cmd_connect_entry,
-						  "--type applies to unix "
-						  "sockets only");
-			return -1;
-		}
-		if (ep_parse_type(a->type, &ep->type, &err) < 0) {
-			*status = cmd_usage_error(&cmd_connect_entry, "%s",
-						  err.msg);
-			return -1;
-		}
-	}
 	if (a->co.closer == CLIENT_CLOSER_SERVER && ep->type == SOCK_DGRAM) {
 		*status = cmd_usage_error(&cmd_connect_entry,
 					  "--closer=server needs a connection "

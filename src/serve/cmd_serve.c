@@ -5,6 +5,7 @@
 #include "cmd.h"
 #include "cli.h"
 #include "serve/endpoint.h"
+#include "serve/epargs.h"
 #include "serve/server.h"
 #include "serve/unixbind.h"
 #include "util/escape.h"
@@ -216,41 +217,11 @@ static int serve_endpoint(int argc, char **argv, int first,
 			  int *status)
 {
 	struct sc_err err = { 0 };
-	int n = argc - first;
 
-	if (n < 1) {
-		*status = cmd_usage_error(&cmd_serve_entry,
-					  "missing socket kind (tcp, udp or "
-					  "unix)");
+	*status = epargs_parse(&cmd_serve_entry, argc, argv, first, a->type,
+			       0, ep);
+	if (*status != 0)
 		return -1;
-	}
-	if (n > 2) {
-		char q[ESC_MAX(64)];
-
-		esc_text(q, argv[first + 2], strnlen(argv[first + 2], 64), 0,
-			 NULL);
-		*status = cmd_usage_error(&cmd_serve_entry,
-					  "unexpected argument '%s'", q);
-		return -1;
-	}
-	if (ep_parse(ep, argv[first], n == 2 ? argv[first + 1] : NULL, 0,
-		     &err) < 0) {
-		*status = err.code == EINVAL
-				  ? cmd_usage_error(&cmd_serve_entry, "%s",
-						    err.msg)
-				  : cmd_fail(&cmd_serve_entry, "%s", err.msg);
-		return -1;
-	}
-	if (a->type != NULL) {
-		if (ep->kind != EP_UNIX) {
-			*status = cmd_usage_error(&cmd_serve_entry,
-						  "--type applies to unix "
-						  "sockets only");
-			return -1;
-		}
-		if (ep_parse_type(a->type, &ep->type, &err) < 0)
-			goto bad;
-	}
 	if ((a->mode != NULL || a->group != NULL) &&
 	    (ep->kind != EP_UNIX || ep->abstract)) {
 		*status = cmd_usage_error(&cmd_serve_entry,
