@@ -7,6 +7,7 @@
 
 #include "collect/collect.h"
 #include "doctor/probe.h"
+#include "output/addr.h"
 #include "util/escape.h"
 #include "util/xalloc.h"
 
@@ -157,13 +158,9 @@ static void iw_ntop(int family, const uint8_t *a, char *out, size_t cap)
 static void iw_addr_port(int family, const uint8_t *a, uint16_t port,
 			 struct sbuf *b)
 {
-	char t[INET6_ADDRSTRLEN];
+	char t[ADDR_HOSTPORT_MAX];
 
-	iw_ntop(family, a, t, sizeof(t));
-	if (family == AF_INET6)
-		report_printf(b, "[%s]:%u", t, port);
-	else
-		report_printf(b, "%s:%u", t, port);
+	sbuf_put(b, t, addr_fmt_hostport(t, family, a, port));
 }
 
 static const uint8_t iw_zero[16];

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -193,6 +194,23 @@ size_t addr_fmt_ipv4(char *out, const uint8_t a[4])
 	}
 	*o = '\0';
 	return (size_t)(o - out);
+}
+
+size_t addr_fmt_hostport(char *out, int family, const uint8_t *a,
+			 uint16_t port)
+{
+	char host[INET6_ADDRSTRLEN];
+	int n;
+
+	if (family == AF_INET) {
+		addr_fmt_ipv4(host, a);
+		n = snprintf(out, ADDR_HOSTPORT_MAX, "%s:%u", host, port);
+	} else {
+		if (inet_ntop(AF_INET6, a, host, sizeof(host)) == NULL)
+			memcpy(host, "?", 2);
+		n = snprintf(out, ADDR_HOSTPORT_MAX, "[%s]:%u", host, port);
+	}
+	return n > 0 ? (size_t)n : 0;
 }
 
 static size_t addr_port(struct addr_ctx *c, const struct sock_rec *r,

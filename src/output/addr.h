@@ -48,4 +48,11 @@ char addr_separator(const struct sock_rec *r);
 /* Dotted quad of 4 network-order bytes; returns length (at most 15). */
 size_t addr_fmt_ipv4(char *out, const uint8_t a[4]);
 
+/* "127.0.0.1:80" or "[::1]:80", numeric, from an address of family
+ * (AF_INET: 4 bytes, AF_INET6: 16) and a port in host order. out holds
+ * ADDR_HOSTPORT_MAX bytes; returns the length. */
+#define ADDR_HOSTPORT_MAX (46 + 2 + 6 + 1)
+size_t addr_fmt_hostport(char *out, int family, const uint8_t *a,
+			 uint16_t port);
+
 #endif

@@ -10,6 +10,7 @@
 #include "serve/epargs.h"
 #include "util/escape.h"
 #include "util/parse.h"
+#include "util/stopfd.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -17,7 +18,6 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 enum {
@@ -285,6 +285,8 @@ static void connect_summary(struct connect_ctx *ctx,
 	connect_line_end(ctx);
 }
 
+static const int connect_stop_signals[] = { SIGINT, SIGTERM, 0 };
+
 static int cmd_connect_run(int argc, char **argv)
 {
 	struct connect_args a = { 0 };
@@ -292,8 +294,8 @@ static int cmd_connect_run(int argc, char **argv)
 	struct client_stats st;
 	struct sc_err err = { 0 };
 	struct endpoint ep;
-	sigset_t stop, old;
-	int first, status = SC_EXIT_OK, sfd, r;
+	struct stopfd stop;
+	int first, status = SC_EXIT_OK, r;
 
 	client_opts_init(&a.co);
 	first = connect_parse(argc, argv, &a, &status);
@@ -312,21 +314,9 @@ static int cmd_connect_run(int argc, char **argv)
 	/* SIGINT/SIGTERM end the pings early (read from a signalfd): the
 	 * connections are still closed and the summary printed. */
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	if (sigprocmask(SIG_BLOCK, &stop, &old) < 0)
-		return cmd_fail(&cmd_connect_entry, "cannot block signals: %s",
-				strerror(errno));
-	sfd = signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0) {
-		status = cmd_fail(&cmd_connect_entry,
-				  "cannot create a signalfd: %s",
-				  strerror(errno));
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		return status;
-	}
-	r = client_run(&ep, &a.co, sfd, connect_event, &ctx, &st, &err);
+	if (stopfd_open(&stop, connect_stop_signals, &err) < 0)
+		return cmd_fail(&cmd_connect_entry, "%s", err.msg);
+	r = client_run(&ep, &a.co, stop.fd, connect_event, &ctx, &st, &err);
 	if (r < 0)
 		status = cmd_fail(&cmd_connect_entry, "%s", err.msg);
 	else if (st.problems > 0)
@@ -336,15 +326,7 @@ static int cmd_connect_run(int argc, char **argv)
 	if (ctx.write_errno != 0)
 		status = cmd_fail(&cmd_connect_entry, "write error: %s",
 				  strerror(ctx.write_errno));
-	{
-		struct signalfd_siginfo si;
-
-		/* Taken, so unblocking does not deliver it again. */
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			;
-	}
-	close(sfd);
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stopfd_close(&stop);
 	return status;
 }
 

@@ -10,13 +10,13 @@
 #include "serve/unixbind.h"
 #include "util/escape.h"
 #include "util/parse.h"
+#include "util/stopfd.h"
 
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <unistd.h>
 
 enum {
@@ -259,6 +259,8 @@ static int serve_listening_line(struct serve_ctx *ctx, struct server *srv)
 	return serve_line_end(ctx);
 }
 
+static const int serve_stop_signals[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+
 static int cmd_serve_run(int argc, char **argv)
 {
 	struct serve_args a = { 0 };
@@ -267,8 +269,8 @@ static int cmd_serve_run(int argc, char **argv)
 	struct sc_warnings notes = { 0 };
 	struct sc_err err = { 0 };
 	struct server *srv = NULL;
-	sigset_t stop, old;
-	int first, status = SC_EXIT_OK, sfd, r;
+	struct stopfd stop;
+	int first, status = SC_EXIT_OK, r;
 
 	server_opts_init(&a.so);
 	first = serve_parse(argc, argv, &a, &status);
@@ -288,20 +290,8 @@ static int cmd_serve_run(int argc, char **argv)
 	 * handler runs. They stay blocked from before bind() until the file
 	 * is removed, so a stop cannot leave it behind. */
 	signal(SIGPIPE, SIG_IGN);
-	sigemptyset(&stop);
-	sigaddset(&stop, SIGINT);
-	sigaddset(&stop, SIGTERM);
-	sigaddset(&stop, SIGHUP);
-	if (sigprocmask(SIG_BLOCK, &stop, &old) < 0)
-		return cmd_fail(&cmd_serve_entry, "cannot block signals: %s",
-				strerror(errno));
-	sfd = signalfd(-1, &stop, SFD_NONBLOCK | SFD_CLOEXEC);
-	if (sfd < 0) {
-		status = cmd_fail(&cmd_serve_entry,
-				  "cannot create a signalfd: %s",
-				  strerror(errno));
-		goto out;
-	}
+	if (stopfd_open(&stop, serve_stop_signals, &err) < 0)
+		return cmd_fail(&cmd_serve_entry, "%s", err.msg);
 	if (server_open(&srv, &ep, &a.so, &notes, &err) < 0) {
 		serve_notes(&notes);
 		status = cmd_fail(&cmd_serve_entry, "%s", err.msg);
@@ -310,7 +300,7 @@ static int cmd_serve_run(int argc, char **argv)
 	serve_notes(&notes);
 	notes.n = 0;
 	if (serve_listening_line(&ctx, srv) == 0) {
-		r = server_run(srv, sfd, serve_event, &ctx, &err);
+		r = server_run(srv, stop.fd, serve_event, &ctx, &err);
 		if (r < 0)
 			status = cmd_fail(&cmd_serve_entry, "%s", err.msg);
 	}
@@ -320,15 +310,7 @@ static int cmd_serve_run(int argc, char **argv)
 	server_free(srv, &notes);
 	serve_notes(&notes);
 out:
-	if (sfd >= 0) {
-		struct signalfd_siginfo si;
-
-		/* Taken, so unblocking does not deliver it again. */
-		while (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si))
-			;
-		close(sfd);
-	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
+	stopfd_close(&stop);
 	return status;
 }
 

@@ -9,6 +9,7 @@
 
 #include "collect/collect.h"
 #include "collect/owners.h"
+#include "output/addr.h"
 #include "util/escape.h"
 #include "util/tmpdir.h"
 
@@ -523,18 +524,10 @@ static void demo_printf(struct demo *d, const char *fmt, ...)
 		obuf_put(d->out, line, strnlen(line, sizeof line));
 }
 
-static void demo_inet_text(const struct demo_sock *s, int local, char *out,
-			   size_t size)
+static void demo_inet_text(const struct demo_sock *s, int local, char *out)
 {
-	char a[INET6_ADDRSTRLEN];
-	const uint8_t *addr = local ? s->src : s->dst;
-	uint16_t port = local ? s->sport : s->dport;
-
-	inet_ntop(s->family, addr, a, sizeof a);
-	if (s->family == AF_INET6)
-		snprintf(out, size, "[%s]:%u", a, port);
-	else
-		snprintf(out, size, "%s:%u", a, port);
+	addr_fmt_hostport(out, s->family, local ? s->src : s->dst,
+			  local ? s->sport : s->dport);
 }
 
 static const char *demo_state_name(uint8_t st)
@@ -604,10 +597,10 @@ static void demo_show(struct demo *d, const char *role,
 		return;
 	}
 	if (d->setup.kind == DEMO_TCP) {
-		char l[64], p[64];
+		char l[ADDR_HOSTPORT_MAX], p[ADDR_HOSTPORT_MAX];
 
-		demo_inet_text(s, 1, l, sizeof l);
-		demo_inet_text(s, 0, p, sizeof p);
+		demo_inet_text(s, 1, l);
+		demo_inet_text(s, 0, p);
 		if (s->state == SOCK_ST_LISTEN)
 			snprintf(where, sizeof where, "%s", l);
 		else
@@ -1037,10 +1030,10 @@ static int demo_timewait(struct demo *d, struct sc_err *err)
 			break;
 		s = demo_client(d) != NULL ? demo_client(d) : demo_conn(d);
 		if (s != NULL && demo_now_ns() - last >= 10000000000ull) {
-			char l[64], p[64];
+			char l[ADDR_HOSTPORT_MAX], p[ADDR_HOSTPORT_MAX];
 
-			demo_inet_text(s, 1, l, sizeof l);
-			demo_inet_text(s, 0, p, sizeof p);
+			demo_inet_text(s, 1, l);
+			demo_inet_text(s, 0, p);
 			demo_printf(d, "    %-11s %s -> %s, %u s left\n",
 				    demo_state_name(s->state), l, p,
 				    (s->expires_ms + 999) / 1000);
