@@ -332,8 +332,8 @@ static int listing_tui(struct listing_ctx *m, const struct addr_opts *aopts,
 		sbuf_puts(&text, o->filter[i]);
 	}
 	sbuf_putc(&text, '\0');
+	/* the TUI asks for tcp_info and memory only when it shows them */
 	t.snap.query = o->query;
-	t.snap.query.internals = COLLECT_INT_INFO | COLLECT_INT_MEM;
 	t.snap.collect.backend = o->backend;
 	t.snap.collect.proc_root = proc_root;
 	t.snap.owners = 1;

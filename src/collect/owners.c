@@ -138,6 +138,7 @@ struct owners_part {
 	char *names;
 	size_t names_len, names_cap;
 	unsigned long unreadable, sockets;
+	struct owners_fdlist fds; /* the process being scanned */
 	char dents[64 * 1024];
 };
 
@@ -192,58 +193,54 @@ static void owners_part_add(struct owners_part *p, uint64_t ino, uint32_t pid,
 	p->sockets++;
 }
 
-/* The command name, read once per process and only if it holds a
- * socket. A stat that does not parse leaves the name empty. */
-static void owners_pid_comm(struct owners_part *p, int piddir,
-			    uint32_t *off, uint16_t *len)
+int owners_pid_comm(int piddir, char *comm, uint16_t *len)
 {
 	char stat[1024];
-	const char *comm;
-	size_t comm_len;
+	const char *c;
+	size_t n;
 	ssize_t sn = owners_read_small(piddir, "stat", stat, sizeof(stat));
 
-	*off = 0;
 	*len = 0;
-	if (sn <= 0 ||
-	    owners_parse_stat(stat, (size_t)sn, &comm, &comm_len) < 0)
-		return;
-	if (comm_len > 64)
-		comm_len = 64;
-	*off = owners_part_comm(p, comm, comm_len);
-	*len = (uint16_t)comm_len;
+	if (sn <= 0 || owners_parse_stat(stat, (size_t)sn, &c, &n) < 0)
+		return -1;
+	if (n > OWNERS_COMM_MAX)
+		n = OWNERS_COMM_MAX;
+	memcpy(comm, c, n);
+	*len = (uint16_t)n;
+	return 0;
 }
 
-/* Scan one process. Returns 0, or -1 if its fd table was refused. */
-static int owners_scan_pid(struct owners_part *p, int procfd,
-			   const char *pidname, uint32_t pid)
+static void owners_fdlist_add(struct owners_fdlist *l, uint64_t ino,
+			      int32_t fd)
 {
-	uint32_t comm_off = 0;
-	uint16_t comm_len = 0;
-	int have_comm = 0;
-	int piddir, fddir;
-
-	piddir = openat(procfd, pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (piddir < 0)
-		return 0; /* gone */
-	fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fddir < 0) {
-		int e = errno;
-		close(piddir);
-		return (e == EACCES || e == EPERM) ? -1 : 0;
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 16;
+		l->v = xreallocarray(l->v, l->cap, sizeof(*l->v));
 	}
+	l->v[l->n].inode = ino;
+	l->v[l->n].fd = fd;
+	l->n++;
+}
+
+int owners_pid_fds(int piddir, char *dents, size_t dents_size,
+		   struct owners_fdlist *out)
+{
+	int fddir = openat(piddir, "fd", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	out->n = 0;
+	if (fddir < 0)
+		return (errno == EACCES || errno == EPERM) ? -1 : 1;
 	for (;;) {
-		long got = syscall(SYS_getdents64, fddir, p->dents,
-				   sizeof(p->dents));
+		long got = syscall(SYS_getdents64, fddir, dents, dents_size);
 		if (got < 0 && (errno == EACCES || errno == EPERM)) {
 			close(fddir);
-			close(piddir);
 			return -1;
 		}
 		if (got <= 0)
 			break;
 		for (long pos = 0; pos < got;) {
 			const struct linux_dirent64 *d =
-				(const void *)(p->dents + pos);
+				(const void *)(dents + pos);
 			char link[64];
 			uint64_t ino;
 			long fdnum = 0;
@@ -264,17 +261,37 @@ static int owners_scan_pid(struct owners_part *p, int procfd,
 			if (n <= 0 || owners_parse_link(link, (size_t)n,
 							&ino) < 0)
 				continue;
-			if (!have_comm) {
-				owners_pid_comm(p, piddir, &comm_off,
-						&comm_len);
-				have_comm = 1;
-			}
-			owners_part_add(p, ino, pid, (int32_t)fdnum, comm_off,
-					comm_len);
+			owners_fdlist_add(out, ino, (int32_t)fdnum);
 		}
 	}
 	close(fddir);
+	return 0;
+}
+
+/* Scan one process. Returns 0, or -1 if its fd table was refused. */
+static int owners_scan_pid(struct owners_part *p, int procfd,
+			   const char *pidname, uint32_t pid)
+{
+	char comm[OWNERS_COMM_MAX];
+	uint32_t comm_off = 0;
+	uint16_t comm_len = 0;
+	int piddir, r;
+
+	piddir = openat(procfd, pidname, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (piddir < 0)
+		return 0; /* gone */
+	r = owners_pid_fds(piddir, p->dents, sizeof(p->dents), &p->fds);
+	/* the command name only for a process that holds a socket; a stat
+	 * that does not parse leaves it empty */
+	if (r == 0 && p->fds.n > 0 &&
+	    owners_pid_comm(piddir, comm, &comm_len) == 0)
+		comm_off = owners_part_comm(p, comm, comm_len);
 	close(piddir);
+	if (r < 0)
+		return -1;
+	for (size_t i = 0; r == 0 && i < p->fds.n; i++)
+		owners_part_add(p, p->fds.v[i].inode, pid, p->fds.v[i].fd,
+				comm_off, comm_len);
 	return 0;
 }
 
@@ -380,9 +397,41 @@ int owners_scan_start(const char *proc_root, unsigned threads,
 	return 0;
 }
 
-int owners_scan_finish(struct owners_job *j, struct owners **out)
+struct owners *owners_build_new(size_t holders, size_t names)
 {
 	struct owners *o = xcalloc(1, sizeof(*o));
+
+	o->v = xreallocarray(NULL, holders ? holders : 1, sizeof(*o->v));
+	o->names = xmalloc(names ? names : 1);
+	u64map_reserve(&o->heads, holders);
+	return o;
+}
+
+uint32_t owners_build_name(struct owners *o, const char *s, size_t n)
+{
+	uint32_t off = (uint32_t)o->names_len;
+
+	if (n > 0)
+		memcpy(o->names + o->names_len, s, n);
+	o->names_len += n;
+	return off;
+}
+
+void owners_build_add(struct owners *o, uint64_t ino, uint32_t pid,
+		      int32_t fd, uint32_t name_off, uint16_t name_len)
+{
+	owners_add(o, ino, pid, fd, name_off, name_len);
+}
+
+void owners_build_stats(struct owners *o, const struct owners_stats *st)
+{
+	o->stats = *st;
+}
+
+int owners_scan_finish(struct owners_job *j, struct owners **out)
+{
+	struct owners *o;
+	struct owners_stats st = { .processes = j->npids };
 	size_t total = 0, names = 0;
 
 	for (unsigned i = 0; i < j->nparts; i++)
@@ -399,26 +448,21 @@ int owners_scan_finish(struct owners_job *j, struct owners **out)
 		total += j->parts[i].n;
 		names += j->parts[i].names_len;
 	}
-	o->stats.processes = j->npids;
-	o->v = xreallocarray(NULL, total ? total : 1, sizeof(*o->v));
-	o->names = xmalloc(names ? names : 1);
-	u64map_reserve(&o->heads, total);
+	o = owners_build_new(total, names);
 	for (unsigned i = 0; i < j->nparts; i++) {
 		struct owners_part *p = &j->parts[i];
-		uint32_t base = (uint32_t)o->names_len;
+		uint32_t base = owners_build_name(o, p->names, p->names_len);
 
-		if (p->names_len > 0)
-			memcpy(o->names + o->names_len, p->names,
-			       p->names_len);
-		o->names_len += p->names_len;
 		for (size_t k = 0; k < p->n; k++)
 			owners_add(o, p->v[k].inode, p->v[k].pid, p->v[k].fd,
 				   base + p->v[k].comm_off, p->v[k].comm_len);
-		o->stats.unreadable += p->unreadable;
-		o->stats.sockets += p->sockets;
+		st.unreadable += p->unreadable;
+		st.sockets += p->sockets;
 		free(p->v);
 		free(p->names);
+		free(p->fds.v);
 	}
+	o->stats = st;
 	free(j->parts);
 	free(j->pids);
 	free(j->pidnames);

@@ -42,6 +42,40 @@ int owners_scan_start(const char *proc_root, unsigned threads,
 		      struct owners_job **job, struct sc_err *err);
 int owners_scan_finish(struct owners_job *job, struct owners **out);
 
+/* Building blocks for an incremental scan (collect/ownercache). */
+
+#define OWNERS_COMM_MAX 64 /* bytes of a command name kept */
+
+struct owners_fd {
+	uint64_t inode;
+	int32_t fd;
+};
+
+/* One process's socket descriptors. */
+struct owners_fdlist {
+	struct owners_fd *v;
+	size_t n, cap;
+};
+
+/* Read the socket descriptors of the process whose /proc directory is
+ * piddir into out (emptied first), with dents as getdents64's buffer.
+ * Returns 0, 1 if the process is gone, or -1 if its fd table was
+ * refused. */
+int owners_pid_fds(int piddir, char *dents, size_t dents_size,
+		   struct owners_fdlist *out);
+/* Its command name (at most OWNERS_COMM_MAX bytes, not terminated) from
+ * its stat file. Returns 0, or -1 with *len 0. */
+int owners_pid_comm(int piddir, char *comm, uint16_t *len);
+
+/* A table built from holders the caller found: room for `holders`
+ * holders and `names` bytes of command names; add each process's name
+ * once and then its holders with the name's offset. */
+struct owners *owners_build_new(size_t holders, size_t names);
+uint32_t owners_build_name(struct owners *o, const char *s, size_t n);
+void owners_build_add(struct owners *o, uint64_t ino, uint32_t pid,
+		      int32_t fd, uint32_t name_off, uint16_t name_len);
+void owners_build_stats(struct owners *o, const struct owners_stats *st);
+
 /* Threads worth using on this machine: its online CPUs, at most 4. */
 unsigned owners_default_threads(void);
 void owners_free(struct owners *o);

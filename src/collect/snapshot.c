@@ -4,12 +4,14 @@
 #include "collect/snapshot.h"
 
 #include <string.h>
+#include <time.h>
 
 /* The consumer of the collection: rows into the model. A dump the kernel
  * restarts drops what it delivered since its begin. */
 struct snapshot_fill {
 	struct snapshot *s;
 	size_t mark;
+	struct u64map *live; /* the dumped inodes, for the owner cache */
 };
 
 static int snapshot_begin(void *ud, enum collect_dump d)
@@ -36,6 +38,10 @@ static int snapshot_rec(void *ud, const struct sock_rec *r)
 
 	facts_see(c->s->facts, r);
 	rows_add(c->s->rows, r);
+	if (c->live != NULL && r->inode != 0) {
+		int added;
+		*u64map_put(c->live, r->inode, &added) = 0;
+	}
 	return 0;
 }
 
@@ -56,8 +62,10 @@ int snapshot_take(const struct snapshot_opts *o, struct snapshot *s,
 	int r;
 
 	memset(s, 0, sizeof *s);
+	if (o->owners && o->cache != NULL)
+		fill.live = ownercache_live(o->cache);
 	/* The owner scan runs on its own threads while the kernel dumps. */
-	if (o->owners && owners_scan_start(proc_root, owners_default_threads(),
+	else if (o->owners && owners_scan_start(proc_root, owners_default_threads(),
 					   &scan, err) < 0)
 		return -1;
 	fopts.owners = o->owners;
@@ -69,6 +77,16 @@ int snapshot_take(const struct snapshot_opts *o, struct snapshot *s,
 	if (scan != NULL) {
 		owners_scan_finish(scan, &s->owners);
 		facts_set_owners(s->facts, s->owners);
+	} else if (fill.live != NULL && r == 0) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		r = ownercache_update(o->cache,
+				      (uint64_t)ts.tv_sec * 1000u +
+					      (uint64_t)ts.tv_nsec / 1000000u,
+				      &s->owners, err);
+		if (r == 0)
+			facts_set_owners(s->facts, s->owners);
 	}
 	if (r < 0) {
 		struct collect_report keep = s->report;

@@ -6,6 +6,7 @@
 #define SOCKSCOPE_COLLECT_SNAPSHOT_H
 
 #include "collect/collect.h"
+#include "collect/ownercache.h"
 #include "collect/owners.h"
 #include "model/facts.h"
 #include "model/rows.h"
@@ -16,6 +17,9 @@ struct snapshot_opts {
 	struct collect_opts collect; /* backend, proc_root, record/replay */
 	unsigned rows_drop;          /* enum rows_drop */
 	int owners;                  /* scan /proc for the holders */
+	/* with owners: keep them from one snapshot to the next, rescanning
+	 * only what changed (the live views); NULL scans everything */
+	struct ownercache *cache;
 	int peer_names;              /* keep Unix peer names (facts) */
 };
 

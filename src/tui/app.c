@@ -4,10 +4,12 @@
 
 #include "tui/app.h"
 
+#include "tui/collector.h"
 #include "tui/keys.h"
 
 #include <curses.h>
 #include <errno.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -63,22 +65,47 @@ static void tui_columns_for_tab(struct tui_app *a)
 	view_set_sort(a->view, VIEW_SORT_NONE, a->invert);
 }
 
-/* One refresh: a snapshot into the view; the previous snapshot goes. */
-static int tui_refresh(struct tui_app *a, struct sc_err *err)
+/* tcp_info and socket memory are asked of the kernel only while the
+ * detail pane shows them: they are most of a large dump's cost. */
+static unsigned tui_internals(const struct tui_app *a)
 {
-	struct snapshot s;
-	uint64_t t0 = tui_now_ms();
+	return a->mode == TUI_MODE_DETAIL ? COLLECT_INT_INFO | COLLECT_INT_MEM :
+					    0;
+}
 
-	if (snapshot_take(&a->o->snap, &s, err) < 0)
-		return -1;
-	view_update(a->view, s.rows, s.facts, t0);
+static void tui_detail_text(struct tui_app *a)
+{
+	const struct view_entry *e = view_selected(a->view);
+
+	if (e == NULL)
+		return;
+	a->detail.len = 0;
+	a->detail_lines = view_detail(a->view, e, &a->detail);
+}
+
+/* A new snapshot into the view; the previous snapshot goes. */
+static void tui_show(struct tui_app *a, struct snapshot *s, uint64_t took_ms,
+		     unsigned internals)
+{
+	uint64_t now = tui_now_ms();
+
+	view_update(a->view, s->rows, s->facts, now);
 	if (a->have_snap)
 		snapshot_free(&a->snap);
-	a->snap = s;
+	a->snap = *s;
 	a->have_snap = 1;
-	a->last_tick_ms = tui_now_ms();
-	a->refresh_ms = a->last_tick_ms - t0;
-	return 0;
+	a->snap_internals = internals;
+	a->last_tick_ms = now;
+	a->refresh_ms = took_ms;
+	if (a->mode == TUI_MODE_DETAIL)
+		tui_detail_text(a);
+}
+
+/* Ask the collector for the next snapshot unless one is under way. */
+static void tui_request(struct tui_app *a)
+{
+	if (collector_request(a->coll, tui_internals(a)) == 0)
+		a->pending_internals = tui_internals(a);
 }
 
 static void tui_apply_filter(struct tui_app *a, const char *text)
@@ -142,14 +169,15 @@ static void tui_set_tab(struct tui_app *a, enum view_tab t)
 
 static void tui_open_detail(struct tui_app *a)
 {
-	const struct view_entry *e = view_selected(a->view);
-
-	if (e == NULL)
+	if (view_selected(a->view) == NULL)
 		return;
-	a->detail.len = 0;
-	a->detail_lines = view_detail(a->view, e, &a->detail);
+	tui_detail_text(a);
 	a->detail_top = 0;
 	a->mode = TUI_MODE_DETAIL;
+	/* the shown snapshot has no tcp_info: fetch one that has */
+	if (!a->paused &&
+	    (a->snap_internals & tui_internals(a)) != tui_internals(a))
+		tui_request(a);
 }
 
 static void tui_scroll(size_t *top, size_t total, size_t page,
@@ -392,12 +420,24 @@ int tui_run(const struct tui_opts *o, struct sc_err *err)
 	}
 	/* The first snapshot before the screen: a failure is reported on a
 	 * normal terminal. */
-	if (tui_refresh(&a, err) < 0) {
+	if (collector_new(&o->snap, &a.coll, err) < 0) {
 		view_free(a.view);
 		return -1;
 	}
+	{
+		struct snapshot s;
+		uint64_t took;
+
+		if (collector_take_now(a.coll, 0, &s, &took, err) < 0) {
+			collector_free(a.coll);
+			view_free(a.view);
+			return -1;
+		}
+		tui_show(&a, &s, took, 0);
+	}
 	scr = newterm(NULL, stdout, stdin);
 	if (scr == NULL) {
+		collector_free(a.coll);
 		snapshot_free(&a.snap);
 		view_free(a.view);
 		return sc_err_set(err, ENOTTY, "cannot use the terminal "
@@ -414,31 +454,45 @@ int tui_run(const struct tui_opts *o, struct sc_err *err)
 		tui_colors();
 
 	while (!a.quit) {
-		uint64_t now = tui_now_ms(), due;
-		int key, wait;
+		struct pollfd pf[2] = {
+			{ .fd = STDIN_FILENO, .events = POLLIN },
+			{ .fd = collector_fd(a.coll), .events = POLLIN },
+		};
+		uint64_t now = tui_now_ms(), due = a.last_tick_ms + o->delay_ms;
+		int busy, wait, key;
 
-		due = a.last_tick_ms + o->delay_ms;
-		if (!a.paused && now >= due) {
-			if (tui_refresh(&a, err) < 0) {
+		if (!a.paused && now >= due)
+			tui_request(&a);
+		busy = collector_busy(a.coll);
+		tui_draw(&a);
+		/* while a snapshot is under way its eventfd wakes us */
+		wait = busy || a.paused ? -1 : (int)(due > now ? due - now : 0);
+		if (poll(pf, 2, wait) < 0 && errno != EINTR) {
+			r = sc_err_set(err, errno, "poll: %s", strerror(errno));
+			break;
+		}
+		if (pf[1].revents & POLLIN) {
+			struct snapshot s;
+			uint64_t took;
+			int got = collector_take(a.coll, &s, &took, err);
+
+			if (got < 0) {
 				r = -1;
 				break;
 			}
-			now = tui_now_ms();
-			due = a.last_tick_ms + o->delay_ms;
+			/* paused, the table stays as it was */
+			if (got > 0 && a.paused)
+				snapshot_free(&s);
+			else if (got > 0)
+				tui_show(&a, &s, took, a.pending_internals);
 		}
-		tui_draw(&a);
-		wait = a.paused ? -1 : (int)(due > now ? due - now : 0);
-		timeout(wait);
-		key = getch();
-		if (key == ERR)
-			continue;
-		tui_key(&a, key);
-		/* take what is queued before the next draw (held keys,
-		 * pasted text) */
+		/* every key queued (held keys, pasted text), and KEY_RESIZE
+		 * after a SIGWINCH interrupted the poll */
 		timeout(0);
 		while (!a.quit && (key = getch()) != ERR)
 			tui_key(&a, key);
 	}
+	collector_free(a.coll);
 	endwin();
 	delscreen(scr);
 	if (a.have_snap)

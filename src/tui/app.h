@@ -24,8 +24,11 @@ enum tui_prompt_kind {
 
 #define TUI_MSG_MAX 256
 
+struct collector;
+
 struct tui_app {
 	const struct tui_opts *o;
+	struct collector *coll;
 	struct view *view;
 	struct snapshot snap; /* the last one, kept for view_set_filter */
 	int have_snap;
@@ -49,6 +52,8 @@ struct tui_app {
 	size_t widths[VIEW_MAX_COLUMNS];
 	uint64_t refresh_ms; /* how long the last refresh took */
 	uint64_t last_tick_ms;
+	unsigned snap_internals; /* what the shown snapshot collected */
+	unsigned pending_internals; /* and the one asked for */
 	int quit;
 };
 

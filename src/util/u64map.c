@@ -57,6 +57,13 @@ void u64map_free(struct u64map *m)
 	memset(m, 0, sizeof(*m));
 }
 
+void u64map_clear(struct u64map *m)
+{
+	if (m->cap > 0)
+		memset(m->vals, 0xff, m->cap * sizeof(*m->vals));
+	m->used = 0;
+}
+
 uint32_t *u64map_get(const struct u64map *m, uint64_t key)
 {
 	size_t k;

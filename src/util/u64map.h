@@ -19,6 +19,8 @@ struct u64map {
 /* Room for n keys without growing (a zeroed map needs no init). */
 void u64map_reserve(struct u64map *m, size_t n);
 void u64map_free(struct u64map *m);
+/* Empty the map, keeping its room. */
+void u64map_clear(struct u64map *m);
 
 /* The value slot of key, or NULL if the key is absent. */
 uint32_t *u64map_get(const struct u64map *m, uint64_t key);

@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "collect/ownercache.h"
 #include "collect/owners.h"
 #include "proctree.h"
 
@@ -680,6 +681,142 @@ static void test_scan_root_not_dir(void **state)
 	proctree_rm(t.root);
 }
 
+/* One refresh of the cache with the inodes of a dump. */
+static struct owners *oc_tick(struct ownercache *c, uint64_t now_ms,
+			      const uint64_t *live, size_t n)
+{
+	struct u64map *m = ownercache_live(c);
+	struct owners *o = NULL;
+	struct sc_err err;
+
+	for (size_t i = 0; i < n; i++) {
+		int added;
+		*u64map_put(m, live[i], &added) = 0;
+	}
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(ownercache_update(c, now_ms, &o, &err), 0);
+	assert_non_null(o);
+	return o;
+}
+
+static uint32_t oc_pid(const struct owners *o, uint64_t ino)
+{
+	const struct owner *w = owners_first(o, ino);
+
+	return w == NULL ? 0 : w->pid;
+}
+
+static void oc_relink(const char *root, const char *pid, const char *fd,
+		      const char *target)
+{
+	char d[256];
+
+	snprintf(d, sizeof(d), "%s/%s/fd/%s", root, pid, fd);
+	assert_int_equal(unlink(d), 0);
+	assert_int_equal(symlink(target, d), 0);
+}
+
+/* The incremental scan reads a process again only on a sign of change,
+ * and always gets the same table as a full scan would. */
+static void test_ownercache(void **state)
+{
+	struct tree t;
+	struct ownercache *c = NULL;
+	struct owners *o;
+	struct sc_err err;
+	const struct ownercache_stats *st;
+	static const char *const l100[] = { "3", "socket:[500]", "4",
+					    "socket:[501]", "5", "/dev/null",
+					    NULL };
+	static const char *const l200[] = { "3", "socket:[600]", NULL };
+	static const char *const l300[] = { "3", "socket:[800]", NULL };
+	const uint64_t live1[] = { 500, 501, 600 };
+	const uint64_t live3[] = { 500, 501, 601 };
+	const uint64_t live4[] = { 500, 501, 601, 700 };
+	const uint64_t live5[] = { 500, 501, 601, 700, 800 };
+	char p[256];
+	(void)state;
+
+	mk_root(&t);
+	proctree_pid(t.root, "100", "100 (srv) S 1 100", l100);
+	proctree_pid(t.root, "200", "200 (cli) S 1 200", l200);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(ownercache_new(t.root, 2, 10000, &c, &err), 0);
+	st = ownercache_stats(c);
+
+	/* the first refresh reads everything */
+	o = oc_tick(c, 1000, live1, 3);
+	assert_int_equal(st->full, 1);
+	assert_int_equal(st->processes, 2);
+	assert_int_equal(st->rescanned, 2);
+	assert_int_equal(oc_pid(o, 500), 100);
+	assert_int_equal(oc_pid(o, 501), 100);
+	assert_int_equal(oc_pid(o, 600), 200);
+	assert_int_equal(owners_stats(o)->sockets, 3);
+	assert_memory_equal(owners_comm(o, owners_first(o, 600)), "cli", 3);
+	owners_free(o);
+
+	/* nothing changed: nothing read */
+	o = oc_tick(c, 2000, live1, 3);
+	assert_int_equal(st->full, 0);
+	assert_int_equal(st->rescanned, 0);
+	assert_int_equal(oc_pid(o, 600), 200);
+	owners_free(o);
+
+	/* 200's socket left the dump and another took its descriptor */
+	oc_relink(t.root, "200", "3", "socket:[601]");
+	o = oc_tick(c, 3000, live3, 3);
+	assert_int_equal(st->full, 0);
+	assert_int_equal(st->rescanned, 1);
+	assert_int_equal(oc_pid(o, 601), 200);
+	assert_null(owners_first(o, 600));
+	owners_free(o);
+
+	/* a socket took the place of a file: no count changed, no socket
+	 * left, but the newcomer has no holder -> everything is read */
+	oc_relink(t.root, "100", "5", "socket:[700]");
+	o = oc_tick(c, 4000, live4, 4);
+	assert_int_equal(st->full, 1);
+	assert_int_equal(oc_pid(o, 700), 100);
+	assert_int_equal(owners_stats(o)->sockets, 4);
+	owners_free(o);
+
+	/* a new process is read, and only it */
+	proctree_pid(t.root, "300", "300 (new) S 1 300", l300);
+	o = oc_tick(c, 5000, live5, 5);
+	assert_int_equal(st->full, 0);
+	assert_int_equal(st->rescanned, 1);
+	assert_int_equal(st->processes, 3);
+	assert_int_equal(oc_pid(o, 800), 300);
+	owners_free(o);
+
+	/* an exec renames a holder without touching its descriptors */
+	proctree_put(t.root, "100/stat", "100 (renamed) S 1 100");
+	o = oc_tick(c, 6000, live5, 5);
+	assert_int_equal(st->rescanned, 0);
+	assert_memory_equal(owners_comm(o, owners_first(o, 500)), "renamed",
+			    7);
+	owners_free(o);
+
+	/* a process that exits takes its holders with it */
+	snprintf(p, sizeof(p), "%s/300", t.root);
+	proctree_rm(p);
+	o = oc_tick(c, 7000, live4, 4);
+	assert_int_equal(st->processes, 2);
+	assert_null(owners_first(o, 800));
+	assert_int_equal(oc_pid(o, 700), 100);
+	owners_free(o);
+
+	/* and every full_every_ms everything is read again */
+	o = oc_tick(c, 14001, live4, 4);
+	assert_int_equal(st->full, 1);
+	assert_int_equal(st->rescanned, 2);
+	owners_free(o);
+
+	ownercache_free(c);
+	proctree_rm(t.root);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -692,6 +829,7 @@ int main(void)
 		cmocka_unit_test(test_scan_unreadable),
 		cmocka_unit_test(test_scan_odd_entries),
 		cmocka_unit_test(test_scan_root_not_dir),
+		cmocka_unit_test(test_ownercache),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
