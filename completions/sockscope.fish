@@ -366,6 +366,8 @@ complete -c sockscope -n '__sockscope_cmd_opt demo' -l port -x -d "the server's 
 complete -c sockscope -n '__sockscope_cmd_opt demo' -l closer -x -a 'client server' -d 'who closes first, and so ends in TIME-WAIT'
 complete -c sockscope -n '__sockscope_cmd_opt demo' -l step -x -d 'pause after each step'
 complete -c sockscope -n '__sockscope_cmd_opt demo' -l wait -d 'stay until the TIME-WAIT socket is gone'
+complete -c sockscope -n '__sockscope_cmd_opt demo' -l text -d 'print the timeline even on a terminal'
+complete -c sockscope -n '__sockscope_cmd_opt demo' -l color -x -a 'auto always never' -d 'colours in the live view'
 complete -c sockscope -n '__sockscope_cmd_opt demo' -s h -l help -d 'show help and exit'
 
 # sockscope bench

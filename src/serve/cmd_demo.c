@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "serve/demo.h"
+#include "serve/demo_tui.h"
 #include "util/escape.h"
 #include "util/obuf.h"
 #include "util/parse.h"
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #define CMD_DEMO_TTY_STEP_NS 2000000000ull
+#define CMD_DEMO_TUI_STEP_NS 6000000000ull
 #define CMD_DEMO_SETTLE_NS 2000000000ull
 
 static void cmd_demo_usage(struct obuf *out)
@@ -26,13 +28,21 @@ static void cmd_demo_usage(struct obuf *out)
 "TIME-WAIT. A server and a client process make the calls one at a time;\n"
 "after each, the sockets are read back from the kernel and shown with\n"
 "their real inodes, states, queues, timers and owners. Default: tcp.\n"
+"On a terminal it runs in the live view: the demo's sockets refresh in\n"
+"the table, each step is told below it and its sockets are marked\n"
+"(s: the next step now, Space: pause, q: quit). Otherwise, or with\n"
+"--text, it prints the timeline.\n"
 "\n"
 "  -6, --ipv6           TCP over ::1 rather than 127.0.0.1\n"
 "      --port=PORT      the server's TCP port (default: a free one)\n"
 "      --closer=WHO     who closes first: client (default) or server;\n"
 "                       that side ends in TIME-WAIT\n"
-"      --step=DURATION  pause after each step (default: 2s on a terminal,\n"
-"                       none otherwise), e.g. 500ms, 3s\n"
+"      --step=DURATION  pause after each step (default: 6s in the live\n"
+"                       view, 2s for text on a terminal, none otherwise),\n"
+"                       e.g. 500ms, 3s\n"
+"      --text           print the timeline even on a terminal\n"
+"      --color=WHEN     colours in the live view: auto (default: unless\n"
+"                       NO_COLOR is set), always or never\n"
 "      --wait           stay until the TIME-WAIT socket is gone (60 s)\n"
 "  -h, --help           show this help and exit\n");
 }
@@ -42,6 +52,8 @@ enum {
 	CMD_DEMO_CLOSER,
 	CMD_DEMO_STEP,
 	CMD_DEMO_WAIT,
+	CMD_DEMO_TEXT,
+	CMD_DEMO_COLOR,
 };
 
 static const struct option cmd_demo_longopts[] = {
@@ -50,6 +62,8 @@ static const struct option cmd_demo_longopts[] = {
 	{ "closer", required_argument, NULL, CMD_DEMO_CLOSER },
 	{ "step", required_argument, NULL, CMD_DEMO_STEP },
 	{ "wait", no_argument, NULL, CMD_DEMO_WAIT },
+	{ "text", no_argument, NULL, CMD_DEMO_TEXT },
+	{ "color", required_argument, NULL, CMD_DEMO_COLOR },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -62,7 +76,8 @@ static int cmd_demo_run(int argc, char **argv)
 	};
 	struct sc_err err = { 0 };
 	struct obuf out;
-	int step_given = 0, help = 0, c, status;
+	int step_given = 0, help = 0, text = 0, c, status;
+	int color = -1; /* auto */
 	uint64_t v;
 
 	optind = 0;
@@ -111,6 +126,28 @@ static int cmd_demo_run(int argc, char **argv)
 		case CMD_DEMO_WAIT:
 			o.wait_timewait = 1;
 			break;
+		case CMD_DEMO_TEXT:
+			text = 1;
+			break;
+		case CMD_DEMO_COLOR:
+			if (strcmp(optarg, "auto") == 0) {
+				color = -1;
+			} else if (strcmp(optarg, "always") == 0) {
+				color = 1;
+			} else if (strcmp(optarg, "never") == 0) {
+				color = 0;
+			} else {
+				char esc[ESC_MAX(32)];
+
+				esc_text(esc, optarg, strnlen(optarg, 32), 0,
+					 NULL);
+				return cmd_usage_error(
+					&cmd_demo_entry,
+					"invalid --color '%s' (expected auto, "
+					"always or never)",
+					esc);
+			}
+			break;
 		case 'h':
 			help = 1;
 			break;
@@ -155,10 +192,22 @@ static int cmd_demo_run(int argc, char **argv)
 				       "--ipv6 and --port apply to the tcp "
 				       "demo only");
 	}
-	if (!step_given && isatty(STDOUT_FILENO))
-		o.step_ns = CMD_DEMO_TTY_STEP_NS;
 	o.esc_flags = esc_locale_is_utf8() ? ESC_UTF8 : 0;
 	status = SC_EXIT_OK;
+	if (!text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		const char *nc = getenv("NO_COLOR");
+
+		if (color < 0)
+			color = nc == NULL || nc[0] == '\0';
+		if (!step_given)
+			o.step_ns = CMD_DEMO_TUI_STEP_NS;
+		if (demo_tui_run(&o, color, &err) < 0)
+			status = cmd_fail(&cmd_demo_entry, "%s", err.msg);
+		obuf_free(&out);
+		return status;
+	}
+	if (!step_given && isatty(STDOUT_FILENO))
+		o.step_ns = CMD_DEMO_TTY_STEP_NS;
 	if (demo_run(&o, &out, &err) < 0)
 		status = cmd_fail(&cmd_demo_entry, "%s", err.msg);
 	obuf_free(&out);

@@ -11,6 +11,7 @@
 #include "collect/owners.h"
 #include "output/addr.h"
 #include "util/escape.h"
+#include "util/sbuf.h"
 #include "util/tmpdir.h"
 
 #include <arpa/inet.h>
@@ -337,6 +338,11 @@ struct demo {
 	int step;
 	/* what the summary tells */
 	uint64_t first_listener_ino, queued_cookie, accepted_ino;
+	/* a narrated run (o->hooks): the step being told */
+	struct sbuf text;
+	char caption[160];
+	struct demo_mark marks[DEMO_MARKS_MAX];
+	size_t nmarks;
 };
 
 static int demo_match(const struct demo *d, const struct sock_rec *r)
@@ -476,6 +482,20 @@ static uint64_t demo_now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
+/* Wait ns; a narrated run keeps answering its user meanwhile. Returns 0,
+ * or -1 with err set when the user quit. */
+static int demo_wait(struct demo *d, uint64_t ns, int step_end,
+		     struct sc_err *err)
+{
+	if (d->o->hooks == NULL) {
+		demo_sleep_ns(ns);
+		return 0;
+	}
+	if (d->o->hooks->wait(d->o->hooks->ud, ns, step_end) < 0)
+		return sc_err_set(err, ECANCELED, "the demo was stopped");
+	return 0;
+}
+
 /* Observe until ready() holds or the settle time is over (loopback
  * packets are processed in softirq context, a moment after the call
  * returns). Then read the owners. Returns 1 if ready, 0 if not, -1 on
@@ -492,7 +512,8 @@ static int demo_settle(struct demo *d, int (*ready)(const struct demo *d),
 		ok = ready(d);
 		if (ok || demo_now_ns() >= end)
 			break;
-		demo_sleep_ns(5000000);
+		if (demo_wait(d, 5000000, 0, err) < 0)
+			return -1;
 	}
 	owners_free(d->owners);
 	d->owners = NULL;
@@ -505,7 +526,10 @@ static int demo_settle(struct demo *d, int (*ready)(const struct demo *d),
 
 static void demo_puts(struct demo *d, const char *s)
 {
-	obuf_puts(d->out, s);
+	if (d->o->hooks != NULL)
+		sbuf_puts(&d->text, s);
+	else
+		obuf_puts(d->out, s);
 }
 
 static void demo_printf(struct demo *d, const char *fmt, ...)
@@ -520,7 +544,11 @@ static void demo_printf(struct demo *d, const char *fmt, ...)
 	va_start(ap, fmt);
 	n = vsnprintf(line, sizeof line, fmt, ap);
 	va_end(ap);
-	if (n > 0)
+	if (n <= 0)
+		return;
+	if (d->o->hooks != NULL)
+		sbuf_put(&d->text, line, strnlen(line, sizeof line));
+	else
 		obuf_put(d->out, line, strnlen(line, sizeof line));
 }
 
@@ -596,6 +624,11 @@ static void demo_show(struct demo *d, const char *role,
 			    role);
 		return;
 	}
+	if (d->nmarks < DEMO_MARKS_MAX) {
+		d->marks[d->nmarks].inode = s->inode;
+		d->marks[d->nmarks].cookie = s->inode == 0 ? s->cookie : 0;
+		d->nmarks++;
+	}
 	if (d->setup.kind == DEMO_TCP) {
 		char l[ADDR_HOSTPORT_MAX], p[ADDR_HOSTPORT_MAX];
 
@@ -640,8 +673,36 @@ static void demo_show(struct demo *d, const char *role,
 static void demo_step(struct demo *d, const char *title, const char *text)
 {
 	d->step++;
-	demo_printf(d, "\n[%d] %s\n", d->step, title);
+	if (d->o->hooks != NULL)
+		snprintf(d->caption, sizeof d->caption, "[%d] %s", d->step,
+			 title);
+	else
+		demo_printf(d, "\n[%d] %s\n", d->step, title);
 	demo_puts(d, text);
+}
+
+/* The expression that selects the demo's sockets in the narrated view:
+ * the TCP port once it is known (TIME-WAIT sockets have no holder),
+ * else the two processes. */
+static void demo_filter(const struct demo *d, char *out, size_t size)
+{
+	if (d->setup.kind == DEMO_TCP && d->port != 0)
+		snprintf(out, size, "sport = :%u or dport = :%u",
+			 (unsigned)d->port, (unsigned)d->port);
+	else
+		snprintf(out, size, "pid = %ld or pid = %ld",
+			 (long)d->server.pid, (long)d->client.pid);
+}
+
+/* Hand the step told so far to the narrated view. */
+static void demo_narrate(struct demo *d)
+{
+	char filter[96];
+
+	demo_filter(d, filter, sizeof filter);
+	d->o->hooks->step(d->o->hooks->ud, d->caption,
+			  d->text.p != NULL ? d->text.p : "", d->text.len,
+			  d->marks, d->nmarks, filter);
 }
 
 static void demo_unsettled(struct demo *d, int ready)
@@ -654,8 +715,15 @@ static void demo_unsettled(struct demo *d, int ready)
 
 static int demo_end_step(struct demo *d, struct sc_err *err)
 {
-	int e = obuf_flush(d->out);
+	int e;
 
+	if (d->o->hooks != NULL) {
+		demo_narrate(d);
+		d->text.len = 0;
+		d->nmarks = 0;
+		return demo_wait(d, d->o->step_ns, 1, err);
+	}
+	e = obuf_flush(d->out);
 	if (e != 0)
 		return sc_err_set(err, e, "write error: %s", strerror(e));
 	if (d->o->step_ns > 0)
@@ -1038,16 +1106,19 @@ static int demo_timewait(struct demo *d, struct sc_err *err)
 				    demo_state_name(s->state), l, p,
 				    (s->expires_ms + 999) / 1000);
 			last = demo_now_ns();
-			ok = obuf_flush(d->out);
-			if (ok != 0)
+			if (d->o->hooks != NULL) {
+				demo_narrate(d);
+			} else if ((ok = obuf_flush(d->out)) != 0) {
 				return sc_err_set(err, ok, "write error: %s",
 						  strerror(ok));
+			}
 		}
 		if (demo_now_ns() - start > 180000000000ull)
 			return sc_err_set(err, ETIMEDOUT,
 					  "the TIME-WAIT socket was still "
 					  "there after 180 s");
-		demo_sleep_ns(200000000);
+		if (demo_wait(d, 200000000, 0, err) < 0)
+			return -1;
 	}
 	demo_printf(d, "    gone after %llu s: the address pair is free "
 		       "again.\n",
@@ -1059,7 +1130,11 @@ static void demo_summary(struct demo *d)
 {
 	const struct demo_sock *tw;
 
-	demo_puts(d, "\nSummary, as the kernel showed it:\n");
+	if (d->o->hooks != NULL)
+		snprintf(d->caption, sizeof d->caption,
+			 "Summary, as the kernel showed it (q quits)");
+	else
+		demo_puts(d, "\nSummary, as the kernel showed it:\n");
 	demo_printf(d, "    listener  inode %llu, the same from listen() to "
 		       "its close()\n",
 		    (unsigned long long)d->first_listener_ino);
@@ -1071,6 +1146,11 @@ static void demo_summary(struct demo *d)
 	if (d->setup.kind != DEMO_TCP || d->o->wait_timewait)
 		return;
 	tw = d->o->closer == DEMO_CLIENT_FIRST ? demo_client(d) : demo_conn(d);
+	if (tw != NULL && tw->state == SOCK_ST_TIME_WAIT && d->nmarks == 0) {
+		d->marks[0].inode = 0;
+		d->marks[0].cookie = tw->cookie;
+		d->nmarks = 1;
+	}
 	if (tw != NULL && tw->state == SOCK_ST_TIME_WAIT)
 		demo_printf(d, "The %s's TIME-WAIT socket stays about %u s "
 			       "more; run with --wait to watch it end.\n",
@@ -1109,10 +1189,27 @@ int demo_run(const struct demo_opts *o, struct obuf *out, struct sc_err *err)
 	else
 		demo_puts(&d, "The life of a Unix stream connection, as the "
 			      "kernel shows it.\n");
-	demo_printf(&d, "The server is pid %ld (demo-server), the client "
-			"pid %ld (demo-client);\nevery line below was read "
-			"from sock_diag and /proc after the call.\n",
-		    (long)d.server.pid, (long)d.client.pid);
+	if (o->hooks != NULL) {
+		demo_printf(&d, "The server is pid %ld (demo-server), the "
+				"client pid %ld (demo-client).\nThe table "
+				"above is the kernel's, refreshed live; each "
+				"step below shows what\nsock_diag and /proc "
+				"said right after the call, and marks its "
+				"sockets above.\ns: the next step now; Space: "
+				"pause; q: quit.\n",
+			    (long)d.server.pid, (long)d.client.pid);
+		snprintf(d.caption, sizeof d.caption, "The demo: %s",
+			 o->kind == DEMO_TCP ? "a TCP connection" :
+					       "a Unix stream connection");
+		if (demo_end_step(&d, err) < 0)
+			goto done;
+	} else {
+		demo_printf(&d, "The server is pid %ld (demo-server), the "
+				"client pid %ld (demo-client);\nevery line "
+				"below was read from sock_diag and /proc after "
+				"the call.\n",
+			    (long)d.server.pid, (long)d.client.pid);
+	}
 	if (demo_listen(&d, err) < 0 || demo_connect(&d, err) < 0 ||
 	    demo_accept(&d, err) < 0 || demo_data(&d, err) < 0 ||
 	    demo_close(&d, err) < 0 || demo_unlisten(&d, err) < 0)
@@ -1122,13 +1219,16 @@ int demo_run(const struct demo_opts *o, struct obuf *out, struct sc_err *err)
 		goto done;
 	demo_summary(&d);
 	r = 0;
-	{
+	if (o->hooks != NULL) {
+		demo_narrate(&d);
+	} else {
 		int e = obuf_flush(out);
 
 		if (e != 0)
 			r = sc_err_set(err, e, "write error: %s", strerror(e));
 	}
 done:
+	sbuf_free(&d.text);
 	demo_actor_stop(&d.client);
 	demo_actor_stop(&d.server);
 	owners_free(d.owners);

@@ -20,6 +20,29 @@ enum demo_closer {
 	DEMO_SERVER_FIRST,
 };
 
+/* A socket a step is about: its inode, or for a TIME-WAIT one (inode 0)
+ * its cookie. */
+struct demo_mark {
+	uint64_t inode, cookie;
+};
+
+#define DEMO_MARKS_MAX 8
+
+/* Where a narrated run (the TUI) takes the timeline instead of a file. */
+struct demo_hooks {
+	void *ud;
+	/* A step's text so far (display text: names escaped; lines end in
+	 * '\n') under its caption, the sockets it showed, and a filter
+	 * expression that selects the demo's sockets. */
+	void (*step)(void *ud, const char *caption, const char *text,
+		     size_t len, const struct demo_mark *marks, size_t nmarks,
+		     const char *filter);
+	/* Wait ns: the pause at the end of a step (step_end set) or a
+	 * moment while the kernel settles. Returns 0, or -1 when the user
+	 * quit (the demo then stops, ECANCELED). */
+	int (*wait)(void *ud, uint64_t ns, int step_end);
+};
+
 struct demo_opts {
 	enum demo_kind kind;
 	enum demo_closer closer;
@@ -30,9 +53,11 @@ struct demo_opts {
 	uint64_t settle_ns;     /* how long a step waits for the kernel */
 	const char *proc_root;  /* "/proc" unless redirected */
 	unsigned esc_flags;     /* for esc_text() */
+	const struct demo_hooks *hooks; /* NULL: the timeline goes to out */
 };
 
-/* Run the demo, writing the timeline to out (flushed after each step).
+/* Run the demo, writing the timeline to out (flushed after each step),
+ * or handing each step to o->hooks (out is then NULL).
  * Returns 0, or -1 with err set (a socket call failed, the kernel could
  * not be asked). The server and the client are child processes that are
  * gone when this returns. */

@@ -6,12 +6,14 @@
 
 #include "tui/collector.h"
 #include "tui/keys.h"
+#include "util/xalloc.h"
 
 #include <curses.h>
 #include <errno.h>
 #include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -110,21 +112,14 @@ static void tui_request(struct tui_app *a)
 
 static void tui_apply_filter(struct tui_app *a, const char *text)
 {
-	struct expr *e = NULL;
 	struct sc_err err = { 0 };
-	size_t n = strlen(text);
 
-	if (n > 0 && expr_parse_text(text, n, &e, &err) < 0) {
+	if (tui_set_filter(a, text, &err) < 0) {
 		/* the message quotes the text escaped */
 		tui_msg(a, 1, "%s", err.msg);
 		return;
 	}
-	view_set_filter(a->view, e, a->have_snap ? a->snap.facts : NULL);
-	memcpy(a->filter, text, n + 1);
-	if (n > 0)
-		tui_msg(a, 0, "filter set");
-	else
-		tui_msg(a, 0, "filter cleared");
+	tui_msg(a, 0, a->filter[0] != '\0' ? "filter set" : "filter cleared");
 }
 
 static void tui_search(struct tui_app *a, int backward)
@@ -360,6 +355,9 @@ static void tui_key(struct tui_app *a, int key)
 	case TUI_ACT_QUIT:
 		a->quit = 1;
 		break;
+	case TUI_ACT_NEXT_STEP:
+		a->next = a->narrating;
+		break;
 	case TUI_ACT_CANCEL:
 	case TUI_ACT_NONE:
 	case TUI_ACT_COUNT:
@@ -378,16 +376,32 @@ static void tui_colors(void)
 	init_pair(5, COLOR_CYAN, -1);   /* header, marks */
 }
 
-int tui_run(const struct tui_opts *o, struct sc_err *err)
+static void tui_app_free(struct tui_app *a)
 {
-	struct tui_app a = { .o = o, .sort_col = SIZE_MAX, .events = 1 };
+	collector_free(a->coll);
+	if (a->have_snap)
+		snapshot_free(&a->snap);
+	sbuf_free(&a->detail);
+	sbuf_free(&a->narration);
+	view_free(a->view);
+	free(a);
+}
+
+int tui_open(const struct tui_opts *o, struct tui_app **out,
+	     struct sc_err *err)
+{
+	struct tui_app *a;
 	struct view_opts vo;
-	SCREEN *scr;
-	int r = 0;
+	struct snapshot s;
+	uint64_t took;
 
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO))
 		return sc_err_set(err, ENOTTY, "the TUI needs a terminal on "
 					       "standard input and output");
+	a = xcalloc(1, sizeof(*a));
+	a->o = o;
+	a->sort_col = SIZE_MAX;
+	a->events = 1;
 	view_opts_default(&vo);
 	vo.addr = o->addr;
 	vo.esc_flags = o->esc_flags;
@@ -395,55 +409,39 @@ int tui_run(const struct tui_opts *o, struct sc_err *err)
 	vo.ncolumns = o->ncolumns > 0 ?
 			      o->ncolumns :
 			      sizeof tui_cols_inet / sizeof tui_cols_inet[0];
-	a.custom_columns = o->ncolumns > 0;
-	a.view = view_new(&vo);
+	a->custom_columns = o->ncolumns > 0;
+	a->view = view_new(&vo);
 	if (o->sort != VIEW_SORT_NONE) {
 		for (size_t i = 0; i < vo.ncolumns; i++)
 			if (vo.columns[i] == o->sort)
-				a.sort_col = i;
-		view_set_sort(a.view, o->sort, o->reverse);
+				a->sort_col = i;
+		view_set_sort(a->view, o->sort, o->reverse);
 	} else if (o->reverse) {
-		view_set_sort(a.view, VIEW_SORT_NONE, 1);
+		view_set_sort(a->view, VIEW_SORT_NONE, 1);
 	}
-	a.invert = o->reverse;
-	if (o->filter != NULL && o->filter[0] != '\0') {
-		struct expr *e = NULL;
-		size_t n = strnlen(o->filter, TUI_PROMPT_MAX);
-
-		if (expr_parse_text(o->filter, n, &e, err) < 0) {
-			view_free(a.view);
-			return -1;
-		}
-		view_set_filter(a.view, e, NULL);
-		memcpy(a.filter, o->filter, n);
-		a.filter[n] = '\0';
+	a->invert = o->reverse;
+	a->tree = o->tree;
+	view_set_tree(a->view, a->tree);
+	if (o->filter != NULL && o->filter[0] != '\0' &&
+	    tui_set_filter(a, o->filter, err) < 0) {
+		tui_app_free(a);
+		return -1;
 	}
 	/* The first snapshot before the screen: a failure is reported on a
 	 * normal terminal. */
-	if (collector_new(&o->snap, &a.coll, err) < 0) {
-		view_free(a.view);
+	if (collector_new(&o->snap, &a->coll, err) < 0 ||
+	    collector_take_now(a->coll, 0, &s, &took, err) < 0) {
+		tui_app_free(a);
 		return -1;
 	}
-	{
-		struct snapshot s;
-		uint64_t took;
-
-		if (collector_take_now(a.coll, 0, &s, &took, err) < 0) {
-			collector_free(a.coll);
-			view_free(a.view);
-			return -1;
-		}
-		tui_show(&a, &s, took, 0);
-	}
-	scr = newterm(NULL, stdout, stdin);
-	if (scr == NULL) {
-		collector_free(a.coll);
-		snapshot_free(&a.snap);
-		view_free(a.view);
+	tui_show(a, &s, took, 0);
+	a->screen = newterm(NULL, stdout, stdin);
+	if (a->screen == NULL) {
+		tui_app_free(a);
 		return sc_err_set(err, ENOTTY, "cannot use the terminal "
 					       "(is TERM set?)");
 	}
-	set_term(scr);
+	set_term(a->screen);
 	cbreak();
 	noecho();
 	nonl();
@@ -452,52 +450,104 @@ int tui_run(const struct tui_opts *o, struct sc_err *err)
 	curs_set(0);
 	if (o->color && has_colors())
 		tui_colors();
+	*out = a;
+	return 0;
+}
 
-	while (!a.quit) {
+int tui_pump(struct tui_app *a, uint64_t until_ms, struct sc_err *err)
+{
+	a->next = 0;
+	while (!a->quit) {
 		struct pollfd pf[2] = {
 			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = collector_fd(a.coll), .events = POLLIN },
+			{ .fd = collector_fd(a->coll), .events = POLLIN },
 		};
-		uint64_t now = tui_now_ms(), due = a.last_tick_ms + o->delay_ms;
+		uint64_t now = tui_now_ms();
+		uint64_t due = a->last_tick_ms + a->o->delay_ms, wake = due;
 		int busy, wait, key;
 
-		if (!a.paused && now >= due)
-			tui_request(&a);
-		busy = collector_busy(a.coll);
-		tui_draw(&a);
+		if (a->next)
+			return TUI_PUMP_NEXT;
+		/* paused, the caller's time stands still too */
+		if (until_ms != 0 && !a->paused && now >= until_ms)
+			return TUI_PUMP_TIME;
+		if (!a->paused && now >= due)
+			tui_request(a);
+		busy = collector_busy(a->coll);
+		tui_draw(a);
+		if (busy)
+			wake = UINT64_MAX;
+		if (until_ms != 0 && until_ms < wake)
+			wake = until_ms;
 		/* while a snapshot is under way its eventfd wakes us */
-		wait = busy || a.paused ? -1 : (int)(due > now ? due - now : 0);
-		if (poll(pf, 2, wait) < 0 && errno != EINTR) {
-			r = sc_err_set(err, errno, "poll: %s", strerror(errno));
-			break;
-		}
+		wait = a->paused ? -1 :
+		       wake == UINT64_MAX ? -1 :
+					     (int)(wake > now ? wake - now : 0);
+		if (poll(pf, 2, wait) < 0 && errno != EINTR)
+			return sc_err_set(err, errno, "poll: %s",
+					  strerror(errno));
 		if (pf[1].revents & POLLIN) {
 			struct snapshot s;
 			uint64_t took;
-			int got = collector_take(a.coll, &s, &took, err);
+			int got = collector_take(a->coll, &s, &took, err);
 
-			if (got < 0) {
-				r = -1;
-				break;
-			}
+			if (got < 0)
+				return -1;
 			/* paused, the table stays as it was */
-			if (got > 0 && a.paused)
+			if (got > 0 && a->paused)
 				snapshot_free(&s);
 			else if (got > 0)
-				tui_show(&a, &s, took, a.pending_internals);
+				tui_show(a, &s, took, a->pending_internals);
 		}
 		/* every key queued (held keys, pasted text), and KEY_RESIZE
 		 * after a SIGWINCH interrupted the poll */
 		timeout(0);
-		while (!a.quit && (key = getch()) != ERR)
-			tui_key(&a, key);
+		while (!a->quit && (key = getch()) != ERR)
+			tui_key(a, key);
 	}
-	collector_free(a.coll);
+	return TUI_PUMP_QUIT;
+}
+
+void tui_close(struct tui_app *a)
+{
+	if (a == NULL)
+		return;
 	endwin();
-	delscreen(scr);
-	if (a.have_snap)
-		snapshot_free(&a.snap);
-	sbuf_free(&a.detail);
-	view_free(a.view);
-	return r;
+	delscreen(a->screen);
+	tui_app_free(a);
+}
+
+int tui_set_filter(struct tui_app *a, const char *text, struct sc_err *err)
+{
+	struct expr *e = NULL;
+	size_t n = strnlen(text, TUI_PROMPT_MAX);
+
+	if (n > 0 && expr_parse_text(text, n, &e, err) < 0)
+		return -1;
+	view_set_filter(a->view, e, a->have_snap ? a->snap.facts : NULL);
+	memcpy(a->filter, text, n);
+	a->filter[n] = '\0';
+	return 0;
+}
+
+void tui_narrate(struct tui_app *a, const char *title, const char *text,
+		 size_t len, const struct view_mark *marks, size_t nmarks)
+{
+	a->narration.len = 0;
+	sbuf_put(&a->narration, text, len);
+	snprintf(a->caption, sizeof a->caption, "%s", title);
+	a->narrating = 1;
+	view_set_marks(a->view, marks, nmarks);
+}
+
+int tui_run(const struct tui_opts *o, struct sc_err *err)
+{
+	struct tui_app *a;
+	int r;
+
+	if (tui_open(o, &a, err) < 0)
+		return -1;
+	r = tui_pump(a, 0, err);
+	tui_close(a);
+	return r < 0 ? -1 : 0;
 }

@@ -8,6 +8,7 @@
 #include "tui/view.h"
 #include "util/sbuf.h"
 
+#include <curses.h>
 #include <stdint.h>
 
 enum tui_mode {
@@ -54,6 +55,13 @@ struct tui_app {
 	uint64_t last_tick_ms;
 	unsigned snap_internals; /* what the shown snapshot collected */
 	unsigned pending_internals; /* and the one asked for */
+	/* a narrated run (the demo): the current step's caption and text,
+	 * display text already escaped, one line per '\n' */
+	int narrating;
+	char caption[128];
+	struct sbuf narration;
+	int next; /* the user asked for the next step */
+	SCREEN *screen;
 	int quit;
 };
 

@@ -97,10 +97,29 @@ static size_t tui_events_rows(const struct tui_app *a)
 	return (size_t)(LINES / 4 < 8 ? LINES / 4 : 8);
 }
 
+/* The narration's lines (its caption bar aside): all of them, up to
+ * half the screen. */
+static size_t tui_narration_rows(const struct tui_app *a)
+{
+	size_t n = 0, max = (size_t)(LINES > 8 ? LINES / 2 : 1);
+	const char *p = a->narration.p, *end = p + a->narration.len;
+
+	if (!a->narrating || a->mode != TUI_MODE_TABLE)
+		return 0;
+	while (p != NULL && p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+
+		n++;
+		p = nl != NULL ? nl + 1 : end;
+	}
+	return n < max ? n : max;
+}
+
 size_t tui_table_rows(const struct tui_app *a)
 {
-	size_t ev = tui_events_rows(a);
-	int rows = LINES - 3 - (ev > 0 ? (int)ev + 1 : 0);
+	size_t ev = tui_events_rows(a), nr = tui_narration_rows(a);
+	int rows = LINES - 3 - (ev > 0 ? (int)ev + 1 : 0) -
+		   (nr > 0 ? (int)nr + 1 : 0);
 
 	return rows > 1 ? (size_t)rows : 1;
 }
@@ -156,8 +175,11 @@ static attr_t tui_line_attr(const struct tui_app *a, unsigned flags)
 {
 	attr_t at = A_NORMAL;
 
+	/* one colour pair a line: pairs do not mix */
 	if (flags & VIEW_LF_TOMB)
 		at |= tui_pair(a, TUI_PAIR_TOMB, A_NORMAL) | A_DIM;
+	else if (flags & VIEW_LF_MARKED)
+		at |= tui_pair(a, TUI_PAIR_MARK, A_UNDERLINE) | A_BOLD;
 	else if (flags & VIEW_LF_BORN)
 		at |= tui_pair(a, TUI_PAIR_BORN, A_NORMAL) | A_BOLD;
 	else if (flags & VIEW_LF_CHANGED)
@@ -219,7 +241,7 @@ static void tui_header(struct tui_app *a, int y)
 	const enum field_id *ids;
 	size_t n = view_columns(a->view, &ids);
 	attr_t at = tui_pair(a, TUI_PAIR_MARK, A_NORMAL) | A_BOLD;
-	int x = a->tree ? 3 : 0;
+	int x = (a->narrating ? 2 : 0) + (a->tree ? 3 : 0);
 
 	move(y, 0);
 	clrtoeol();
@@ -264,6 +286,13 @@ static void tui_rows(struct tui_app *a, int y0, size_t rows)
 		attron(at);
 		if (ln->flags & VIEW_LF_SELECTED)
 			mvhline(y, 0, ' ', COLS);
+		/* a narrated run points at its sockets in a gutter too: the
+		 * colour alone is lost under the selection or without colour */
+		if (a->narrating) {
+			if (ln->flags & VIEW_LF_MARKED)
+				tui_puts(y, 0, a->o->utf8 ? "\u25b6 " : "> ", 2);
+			x = 2;
+		}
 		if (a->tree) {
 			const char *mark = "";
 
@@ -273,8 +302,8 @@ static void tui_rows(struct tui_app *a, int y0, size_t rows)
 							     "`- ") :
 					       (a->o->utf8 ? "\u251c\u2500 " :
 							     "|- ");
-			tui_puts(y, 0, mark, 3);
-			x = 3;
+			tui_puts(y, x, mark, 3);
+			x += 3;
 		}
 		for (size_t c = 0; c < ln->ncells && c < n && x < COLS; c++)
 			x = tui_cell(y, x, ln->cells[c].text, ln->cells[c].len,
@@ -407,6 +436,23 @@ static void tui_detail(struct tui_app *a, int y0, size_t rows)
 	}
 }
 
+/* The narrated step: its caption in a bar, then its lines. */
+static void tui_narration(struct tui_app *a, int y0, size_t rows)
+{
+	const char *p = a->narration.p, *end = p + a->narration.len;
+	char bar[160];
+
+	snprintf(bar, sizeof bar, " %s", a->caption);
+	tui_bar(a, y0 - 1, bar);
+	for (size_t line = 0; line < rows && p != NULL && p < end; line++) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t len = nl != NULL ? (size_t)(nl - p) : (size_t)(end - p);
+
+		tui_put(y0 + (int)line, 0, p, len, (size_t)COLS);
+		p += len + 1;
+	}
+}
+
 static void tui_footer(struct tui_app *a)
 {
 	int y = LINES - 1;
@@ -444,6 +490,13 @@ static void tui_footer(struct tui_app *a)
 		attroff(at);
 		return;
 	}
+	if (a->narrating) {
+		tui_puts(y, 0,
+			 "s Next step  Space Pause  t Tree  \\ Filter  "
+			 "Enter Detail  e Events  F1 Help  q Quit",
+			 (size_t)COLS);
+		return;
+	}
 	tui_puts(y, 0,
 		 "F1 Help  / Search  \\ Filter  t Tree  < > Sort  I Invert  "
 		 "Tab Kind  Space Pause  Enter Detail  e Events  q Quit",
@@ -453,6 +506,7 @@ static void tui_footer(struct tui_app *a)
 void tui_draw(struct tui_app *a)
 {
 	size_t rows = tui_table_rows(a), ev = tui_events_rows(a);
+	size_t nr = tui_narration_rows(a);
 
 	erase();
 	tui_title(a);
@@ -465,8 +519,11 @@ void tui_draw(struct tui_app *a)
 		break;
 	case TUI_MODE_TABLE:
 		tui_rows(a, 2, rows);
+		if (nr > 0)
+			tui_narration(a, 3 + (int)rows, nr);
 		if (ev > 0)
-			tui_events(a, 2 + (int)rows, ev);
+			tui_events(a, 2 + (int)rows + (nr > 0 ? (int)nr + 1 : 0),
+				   ev);
 		break;
 	}
 	tui_footer(a);

@@ -46,6 +46,8 @@ static const struct tui_key tui_key_table[] = {
 	{ 'h', TUI_ACT_HELP, NULL, NULL },
 	{ TUI_CTRL('l'), TUI_ACT_REDRAW, "Ctrl-L", "redraw the screen" },
 	{ 27, TUI_ACT_CANCEL, "Esc", "close a pane, the help or a prompt" },
+	{ 's', TUI_ACT_NEXT_STEP, "s Right", "demo: go on to the next step now" },
+	{ KEY_RIGHT, TUI_ACT_NEXT_STEP, NULL, NULL },
 	{ 'q', TUI_ACT_QUIT, "q F10", "quit" },
 	{ KEY_F(10), TUI_ACT_QUIT, NULL, NULL },
 };

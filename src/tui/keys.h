@@ -32,6 +32,7 @@ enum tui_action {
 	TUI_ACT_REDRAW,      /* Ctrl-L */
 	TUI_ACT_QUIT,        /* q or F10 */
 	TUI_ACT_CANCEL,      /* Esc: close a pane or prompt */
+	TUI_ACT_NEXT_STEP,   /* s or Right: the demo's next step now */
 	TUI_ACT_COUNT
 };
 

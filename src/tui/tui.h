@@ -8,9 +8,11 @@
 #include "filter/expr.h"
 #include "output/addr.h"
 #include "output/fields.h"
+#include "tui/view.h"
 #include "util/err.h"
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct tui_opts {
 	/* what each refresh collects: the listing's query and data source;
@@ -27,7 +29,30 @@ struct tui_opts {
 	enum field_id sort;     /* VIEW_SORT_NONE: collection order */
 	int reverse;
 	int utf8;               /* the locale is UTF-8: line drawing too */
+	int tree;               /* start in the tree view */
 };
+
+/* The TUI in parts, for a caller that drives it (the demo): open takes
+ * the first snapshot and sets up the screen; pump runs the loop until
+ * until_ms (CLOCK_MONOTONIC; 0: no limit), the user's "next step" key,
+ * or quit; close restores the terminal. */
+struct tui_app;
+enum tui_pump_result {
+	TUI_PUMP_QUIT = 0,
+	TUI_PUMP_TIME = 1,
+	TUI_PUMP_NEXT = 2,
+};
+int tui_open(const struct tui_opts *o, struct tui_app **out,
+	     struct sc_err *err);
+/* Returns an enum tui_pump_result, or -1 with err set. */
+int tui_pump(struct tui_app *a, uint64_t until_ms, struct sc_err *err);
+void tui_close(struct tui_app *a);
+/* Set the filter expression (as the \ key does). Returns 0 or -1. */
+int tui_set_filter(struct tui_app *a, const char *text, struct sc_err *err);
+/* Show a narration pane: a caption and text (display text, escaped by
+ * the caller; lines end in '\n'), and mark the sockets it is about. */
+void tui_narrate(struct tui_app *a, const char *caption, const char *text,
+		 size_t len, const struct view_mark *marks, size_t nmarks);
 
 /* Run until the user quits. Returns 0, or -1 with err set when the
  * terminal cannot be used or a collection fails. */

@@ -189,6 +189,9 @@ struct view {
 	struct vevent *ring;
 	size_t ev_head, ev_n;
 
+	struct view_mark *marks;
+	size_t nmarks;
+
 	struct sbuf sb;
 };
 
@@ -1398,7 +1401,25 @@ static unsigned view_ent_flags(const struct view *v, const struct vent *e)
 		f |= VIEW_LF_CHANGED;
 	if (e->upd_tick && v->tick - e->upd_tick < v->o.changed_ticks)
 		f |= VIEW_LF_UPDATED;
+	for (size_t i = 0; i < v->nmarks; i++)
+		if ((v->marks[i].inode != 0 &&
+		     v->marks[i].inode == e->pub.rec.inode) ||
+		    (v->marks[i].cookie != 0 &&
+		     v->marks[i].cookie == e->pub.rec.cookie))
+			f |= VIEW_LF_MARKED;
 	return f;
+}
+
+void view_set_marks(struct view *v, const struct view_mark *m, size_t n)
+{
+	free(v->marks);
+	v->marks = NULL;
+	v->nmarks = 0;
+	if (n == 0)
+		return;
+	v->marks = xreallocarray(NULL, n, sizeof(*m));
+	memcpy(v->marks, m, n * sizeof(*m));
+	v->nmarks = n;
 }
 
 const struct view_line *view_line(struct view *v, size_t i)
@@ -1843,6 +1864,7 @@ void view_free(struct view *v)
 	free(v->first);
 	free(v->last);
 	free(v->sib);
+	free(v->marks);
 	expr_free(v->filter);
 	sbuf_free(&v->sb);
 	facts_free(v->names);

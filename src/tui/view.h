@@ -109,6 +109,13 @@ enum view_line_flag {
 	VIEW_LF_INITIAL = 1u << 5,  /* there at the first tick */
 	VIEW_LF_PARENT = 1u << 6,   /* tree: a listener with children below */
 	VIEW_LF_LAST_CHILD = 1u << 7, /* tree: the last child of its parent */
+	VIEW_LF_MARKED = 1u << 8,   /* one of view_set_marks' sockets */
+};
+
+/* A socket to point out (the demo's): by inode, or by cookie for the
+ * sockets without one (TIME-WAIT); 0 matches nothing. */
+struct view_mark {
+	uint64_t inode, cookie;
 };
 
 /* A cell: escaped display text (no control characters), its length in
@@ -212,6 +219,8 @@ void view_set_tab(struct view *v, enum view_tab tab);
 
 /* Tree mode: each listener's accepted sockets nested under it. */
 void view_set_tree(struct view *v, int on);
+/* Mark these sockets' lines (a copy is kept; n 0 clears the marks). */
+void view_set_marks(struct view *v, const struct view_mark *m, size_t n);
 
 /* The selection follows its socket across refreshes and re-sorts; when
  * its tomb goes (or the filter drops it) it moves to the line now at its

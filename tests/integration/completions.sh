@@ -349,7 +349,7 @@ check_commands()
 		expect_exactly "$sh" "$f" not_first state exclude not $predicates
 	}
 	expect_exactly "$sh" "$f" cmd_prefix demo
-	expect_exactly "$sh" "$f" demo_c --closer
+	expect_exactly "$sh" "$f" demo_c --closer --color
 	expect_exactly "$sh" "$f" demo_closer client server
 	expect_exactly "$sh" "$f" demo_closer_sep client server
 	expect_exactly "$sh" "$f" demo_kind tcp unix

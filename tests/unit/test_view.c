@@ -909,6 +909,37 @@ static void test_churn(void **state)
 	view_free(v);
 }
 
+/* Marked sockets: by inode, and by cookie for a TIME-WAIT one. */
+static void test_marks(void **state)
+{
+	struct view *v = mkview(inode_col, 1);
+	struct sock_rec r[3];
+	struct view_mark m[2] = { { .inode = 31 }, { .cookie = 0x77 } };
+	(void)state;
+
+	r[0] = inet(TCP, SOCK_ST_LISTEN, 30, "127.0.0.1", 80, "0.0.0.0", 0);
+	r[1] = inet(TCP, SOCK_ST_ESTABLISHED, 31, "127.0.0.1", 80,
+		    "127.0.0.1", 40000);
+	r[2] = inet(TCP, SOCK_ST_TIME_WAIT, 0, "127.0.0.1", 40001,
+		    "127.0.0.1", 80);
+	r[2].cookie = 0x77;
+	tick(v, r, 3);
+	view_set_marks(v, m, 2);
+	assert_int_equal(view_line(v, 0)->flags & VIEW_LF_MARKED, 0);
+	assert_int_equal(view_line(v, 1)->flags & VIEW_LF_MARKED,
+			 VIEW_LF_MARKED);
+	assert_int_equal(view_line(v, 2)->flags & VIEW_LF_MARKED,
+			 VIEW_LF_MARKED);
+	/* a zero in a mark matches no socket that lacks the number */
+	m[0].inode = 0;
+	view_set_marks(v, m, 1);
+	for (size_t i = 0; i < 3; i++)
+		assert_int_equal(view_line(v, i)->flags & VIEW_LF_MARKED, 0);
+	view_set_marks(v, NULL, 0);
+	assert_int_equal(view_line(v, 1)->flags & VIEW_LF_MARKED, 0);
+	view_free(v);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -927,6 +958,7 @@ int main(void)
 		cmocka_unit_test(test_detail_inet),
 		cmocka_unit_test(test_ring),
 		cmocka_unit_test(test_churn),
+		cmocka_unit_test(test_marks),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
