@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "cmd.h"
 #include "filter/state.h"
+#include "util/escape.h"
 #include "util/parse.h"
 
 #include <errno.h>
@@ -61,6 +62,17 @@ static const struct option cli_long_opts[] = {
 
 static const char cli_short_opts[] = "+:tux46lanrHpeimosJhVd:";
 
+int cli_bad_value(struct sc_err *err, const char *opt, const char *value,
+		  const char *expected)
+{
+	char esc[ESC_MAX(64)];
+
+	/* the value is the user's: escaped, as every untrusted text */
+	esc_text(esc, value, strnlen(value, 64), 0, NULL);
+	return sc_err_set(err, EINVAL, "invalid %s '%s' (expected %s)", opt,
+			  esc, expected);
+}
+
 static int cli_backend(const char *s, enum collect_backend *b,
 		       struct sc_err *err)
 {
@@ -71,10 +83,8 @@ static int cli_backend(const char *s, enum collect_backend *b,
 	else if (strcmp(s, "proc") == 0)
 		*b = COLLECT_BACKEND_PROC;
 	else
-		return sc_err_set(err, EINVAL,
-				  "invalid --backend '%s' (expected auto, "
-				  "netlink or proc)",
-				  s);
+		return cli_bad_value(err, "--backend", s,
+				     "auto, netlink or proc");
 	return 0;
 }
 
@@ -85,15 +95,11 @@ static int cli_json_arg(const char *s, enum cli_json *j, struct sc_err *err)
 	else if (strcmp(s, "lines") == 0)
 		*j = CLI_JSON_LINES;
 	else
-		return sc_err_set(err, EINVAL,
-				  "invalid --json '%s' (expected lines or "
-				  "document)",
-				  s);
+		return cli_bad_value(err, "--json", s, "lines or document");
 	return 0;
 }
 
-static int cli_color_arg(const char *s, enum cli_color *c,
-			 struct sc_err *err)
+int cli_color_arg(const char *s, enum cli_color *c, struct sc_err *err)
 {
 	/* --color alone means always, as in GNU ls */
 	if (s == NULL || strcmp(s, "always") == 0 || strcmp(s, "yes") == 0)
@@ -103,10 +109,7 @@ static int cli_color_arg(const char *s, enum cli_color *c,
 	else if (strcmp(s, "never") == 0 || strcmp(s, "no") == 0)
 		*c = CLI_COLOR_NEVER;
 	else
-		return sc_err_set(err, EINVAL,
-				  "invalid --color '%s' (expected auto, "
-				  "always or never)",
-				  s);
+		return cli_bad_value(err, "--color", s, "auto, always or never");
 	return 0;
 }
 

@@ -68,6 +68,14 @@ struct cli_opts {
  * is wrong (the caller adds the usage hint and exits SC_EXIT_USAGE). */
 int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err);
 
+/* "invalid OPT 'VALUE' (expected EXPECTED)" into err, the value escaped
+ * and cut to 64 bytes. Returns -1. */
+int cli_bad_value(struct sc_err *err, const char *opt, const char *value,
+		  const char *expected);
+/* A --color value: NULL (the option alone) or "always"/"yes", "auto",
+ * "never"/"no". Returns 0, or -1 with err set. */
+int cli_color_arg(const char *s, enum cli_color *c, struct sc_err *err);
+
 void cli_usage(struct obuf *out);
 void cli_version(struct obuf *out);
 

@@ -61,13 +61,10 @@ int ownercache_new(const char *proc_root, unsigned threads,
 		   struct sc_err *err)
 {
 	struct ownercache *c;
-	int fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	int fd = owners_open_root(proc_root, err);
 
-	if (fd < 0) {
-		int e = errno;
-		return sc_err_set(err, e, "cannot read %s: %s", proc_root,
-				  strerror(e));
-	}
+	if (fd < 0)
+		return -1;
 	c = xcalloc(1, sizeof(*c));
 	c->procfd = fd;
 	c->threads = threads ? threads : 1;
@@ -122,8 +119,8 @@ static void oc_list(struct ownercache *c)
 		for (long pos = 0; pos < got;) {
 			const struct linux_dirent64 *d =
 				(const void *)(c->dents + pos);
-			unsigned long pid = 0;
-			const char *s;
+			uint32_t pid;
+			size_t len;
 			struct stat dst, fst;
 			char fdpath[16];
 			struct oc_proc *p;
@@ -131,12 +128,8 @@ static void oc_list(struct ownercache *c)
 			int refused = 0;
 
 			pos += d->d_reclen;
-			for (s = d->d_name; *s >= '0' && *s <= '9'; s++) {
-				pid = pid * 10 + (unsigned long)(*s - '0');
-				if (pid > UINT32_MAX)
-					break;
-			}
-			if (*s != '\0' || s == d->d_name ||
+			len = owners_pid_name(d->d_name, &pid);
+			if (len == 0 ||
 			    fstatat(c->procfd, d->d_name, &dst, 0) < 0)
 				continue;
 			snprintf(fdpath, sizeof fdpath, "%s/fd", d->d_name);
@@ -165,9 +158,8 @@ static void oc_list(struct ownercache *c)
 					   fst.st_size == 0;
 			} else {
 				memset(p, 0, sizeof(*p));
-				p->pid = (uint32_t)pid;
-				memcpy(p->name, d->d_name,
-				       (size_t)(s - d->d_name) + 1);
+				p->pid = pid;
+				memcpy(p->name, d->d_name, len + 1);
 				p->dir_ino = (uint64_t)dst.st_ino;
 				p->dirty = 1;
 			}

@@ -318,6 +318,34 @@ static void *owners_worker(void *arg)
 
 /* The process directories of proc_root, read at once so that workers can
  * share them out. */
+int owners_open_root(const char *proc_root, struct sc_err *err)
+{
+	int fd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0) {
+		int e = errno;
+		return sc_err_set(err, e, "cannot read %s: %s", proc_root,
+				  strerror(e));
+	}
+	return fd;
+}
+
+size_t owners_pid_name(const char *name, uint32_t *pid)
+{
+	unsigned long v = 0;
+	const char *c;
+
+	for (c = name; *c >= '0' && *c <= '9'; c++) {
+		v = v * 10 + (unsigned long)(*c - '0');
+		if (v > UINT32_MAX)
+			return 0;
+	}
+	if (*c != '\0' || c == name)
+		return 0;
+	*pid = (uint32_t)v;
+	return (size_t)(c - name);
+}
+
 static void owners_list_pids(struct owners_job *j)
 {
 	char *dents = xmalloc(64 * 1024);
@@ -329,16 +357,12 @@ static void owners_list_pids(struct owners_job *j)
 		for (long pos = 0; pos < got;) {
 			const struct linux_dirent64 *d =
 				(const void *)(dents + pos);
-			unsigned long pid = 0;
-			const char *c;
+			uint32_t pid;
+			size_t len;
 
 			pos += d->d_reclen;
-			for (c = d->d_name; *c >= '0' && *c <= '9'; c++) {
-				pid = pid * 10 + (unsigned long)(*c - '0');
-				if (pid > UINT32_MAX)
-					break;
-			}
-			if (*c != '\0' || c == d->d_name)
+			len = owners_pid_name(d->d_name, &pid);
+			if (len == 0)
 				continue;
 			if (j->npids == cap) {
 				cap = cap ? cap * 2 : 512;
@@ -347,9 +371,8 @@ static void owners_list_pids(struct owners_job *j)
 				j->pidnames = xreallocarray(
 					j->pidnames, cap, sizeof(*j->pidnames));
 			}
-			j->pids[j->npids] = (uint32_t)pid;
-			memcpy(j->pidnames[j->npids], d->d_name,
-			       (size_t)(c - d->d_name) + 1);
+			j->pids[j->npids] = pid;
+			memcpy(j->pidnames[j->npids], d->d_name, len + 1);
 			j->npids++;
 		}
 	}
@@ -369,14 +392,10 @@ int owners_scan_start(const char *proc_root, unsigned threads,
 		      struct owners_job **out, struct sc_err *err)
 {
 	struct owners_job *j;
-	int procfd;
+	int procfd = owners_open_root(proc_root, err);
 
-	procfd = open(proc_root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (procfd < 0) {
-		int e = errno;
-		return sc_err_set(err, e, "cannot read %s: %s", proc_root,
-				  strerror(e));
-	}
+	if (procfd < 0)
+		return -1;
 	j = xcalloc(1, sizeof(*j));
 	j->procfd = procfd;
 	atomic_init(&j->next, 0);

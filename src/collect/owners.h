@@ -57,6 +57,13 @@ struct owners_fdlist {
 	size_t n, cap;
 };
 
+/* Open proc_root as a directory. Returns the descriptor, or -1 with err
+ * naming the path. */
+int owners_open_root(const char *proc_root, struct sc_err *err);
+/* A /proc entry's name that is a pid (digits, at most UINT32_MAX): its
+ * length, with *pid set; 0 for any other name. */
+size_t owners_pid_name(const char *name, uint32_t *pid);
+
 /* Read the socket descriptors of the process whose /proc directory is
  * piddir into out (emptied first), with dents as getdents64's buffer.
  * Returns 0, 1 if the process is gone, or -1 if its fd table was

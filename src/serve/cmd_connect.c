@@ -212,15 +212,10 @@ static int connect_parse(int argc, char **argv, struct connect_args *a,
 			} else if (strcmp(optarg, "server") == 0) {
 				a->co.closer = CLIENT_CLOSER_SERVER;
 			} else {
-				char q[ESC_MAX(64)];
-
-				esc_text(q, optarg, strnlen(optarg, 64), 0,
-					 NULL);
-				*status = cmd_usage_error(
-					&cmd_connect_entry,
-					"invalid --closer '%s' (expected "
-					"client or server)",
-					q);
+				cli_bad_value(&err, "--closer", optarg,
+					      "client or server");
+				*status = cmd_usage_error(&cmd_connect_entry,
+							  "%s", err.msg);
 				return -1;
 			}
 			break;

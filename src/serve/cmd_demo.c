@@ -77,7 +77,7 @@ static int cmd_demo_run(int argc, char **argv)
 	struct sc_err err = { 0 };
 	struct obuf out;
 	int step_given = 0, help = 0, text = 0, c, status;
-	int color = -1; /* auto */
+	enum cli_color color = CLI_COLOR_AUTO;
 	uint64_t v;
 
 	optind = 0;
@@ -104,15 +104,10 @@ static int cmd_demo_run(int argc, char **argv)
 			} else if (strcmp(optarg, "server") == 0) {
 				o.closer = DEMO_SERVER_FIRST;
 			} else {
-				char esc[ESC_MAX(32)];
-
-				esc_text(esc, optarg, strnlen(optarg, 32), 0,
-					 NULL);
-				return cmd_usage_error(
-					&cmd_demo_entry,
-					"invalid --closer '%s' (expected client "
-					"or server)",
-					esc);
+				cli_bad_value(&err, "--closer", optarg,
+					      "client or server");
+				return cmd_usage_error(&cmd_demo_entry, "%s",
+						       err.msg);
 			}
 			break;
 		case CMD_DEMO_STEP:
@@ -130,23 +125,9 @@ static int cmd_demo_run(int argc, char **argv)
 			text = 1;
 			break;
 		case CMD_DEMO_COLOR:
-			if (strcmp(optarg, "auto") == 0) {
-				color = -1;
-			} else if (strcmp(optarg, "always") == 0) {
-				color = 1;
-			} else if (strcmp(optarg, "never") == 0) {
-				color = 0;
-			} else {
-				char esc[ESC_MAX(32)];
-
-				esc_text(esc, optarg, strnlen(optarg, 32), 0,
-					 NULL);
-				return cmd_usage_error(
-					&cmd_demo_entry,
-					"invalid --color '%s' (expected auto, "
-					"always or never)",
-					esc);
-			}
+			if (cli_color_arg(optarg, &color, &err) < 0)
+				return cmd_usage_error(&cmd_demo_entry, "%s",
+						       err.msg);
 			break;
 		case 'h':
 			help = 1;
@@ -197,11 +178,12 @@ static int cmd_demo_run(int argc, char **argv)
 	if (!text && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
 		const char *nc = getenv("NO_COLOR");
 
-		if (color < 0)
-			color = nc == NULL || nc[0] == '\0';
+		int on = color == CLI_COLOR_ALWAYS ||
+			 (color == CLI_COLOR_AUTO && (nc == NULL || nc[0] == '\0'));
+
 		if (!step_given)
 			o.step_ns = CMD_DEMO_TUI_STEP_NS;
-		if (demo_tui_run(&o, color, &err) < 0)
+		if (demo_tui_run(&o, on, &err) < 0)
 			status = cmd_fail(&cmd_demo_entry, "%s", err.msg);
 		obuf_free(&out);
 		return status;

@@ -17,31 +17,12 @@ command -v ss >/dev/null 2>&1 || {
 	exit 77
 }
 
+. "$(dirname "$0")/tmux.bash"
 TM="tmux -S $SC_TMP/tmux"
+TM_SESSION=demo
 # the gutter before a row: the mark, or two spaces
 G='(> |▶ |  )'
 trap '$TM kill-server 2>/dev/null; sc_cleanup' EXIT
-
-cap() { $TM capture-pane -p -t demo; }
-cape() { $TM capture-pane -p -e -t demo; }
-
-# wait_for PATTERN: until the screen has a line matching the extended
-# regex (5 s under valgrind's pace: 50 tenths x 3).
-wait_for() {
-	local i
-	for ((i = 0; i < 150; i++)); do
-		cap | grep -qE -- "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-check() {
-	if "$@"; then pass "$WHAT"; else
-		fail "$WHAT"
-		cap | sed 's/^/  | /'
-	fi
-}
 
 # Whether the first line matching PATTERN (a table row) has the mark in
 # its gutter ("> ", or U+25B6 in a UTF-8 locale).
@@ -117,10 +98,7 @@ step=3
 while ((step < 12)) && ! cap | grep -q '^ Summary'; do
 	$TM send-keys -t demo s
 	next=$((step + 1))
-	for ((i = 0; i < 150; i++)); do
-		cap | grep -qE "^ \[$next\] |^ Summary" && break
-		sleep 0.1
-	done
+	wait_for "^ \[$next\] |^ Summary"
 	cap | grep -qE "^ \[$next\] " && step=$next
 done
 assert_eq "the TCP demo tells 8 steps" 8 "$step"

@@ -14,8 +14,10 @@ command -v tmux >/dev/null 2>&1 || {
 	exit 77
 }
 
+. "$(dirname "$0")/tmux.bash"
 TM_N=0
 TM="tmux -S $SC_TMP/tmux.$TM_N"
+TM_SESSION=tui
 ESC=$(printf '\033')
 cleanup_tmux() {
 	local s
@@ -36,40 +38,6 @@ tui_start() {
 	TM="tmux -S $SC_TMP/tmux.$TM_N"
 	$TM new-session -d -s tui -x 120 -y 30 \
 		"printf 'before-tui\n'; TERM=xterm-256color $SOCKSCOPE tui $*; echo EXIT=\$? >$SC_TMP/exit; sleep 600"
-}
-
-cap() { $TM capture-pane -p -t tui; }
-cape() { $TM capture-pane -p -e -t tui; }
-
-# wait_for PATTERN [TENTHS]: until the screen has a line matching the
-# extended regex PATTERN; fails the check named by $2's caller if not.
-wait_for() {
-	local i
-	for ((i = 0; i < ${2:-50}; i++)); do
-		if cap | grep -qE -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
-wait_gone() {
-	local i
-	for ((i = 0; i < ${2:-50}; i++)); do
-		if ! cap | grep -qE -- "$1"; then
-			return 0
-		fi
-		sleep 0.1
-	done
-	return 1
-}
-
-check() {
-	if "$@"; then pass "$WHAT"; else
-		fail "$WHAT"
-		cap | sed 's/^/  | /'
-	fi
 }
 
 # ---- a listener, then the TUI on TCP sockets ------------------------------

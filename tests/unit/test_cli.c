@@ -335,6 +335,12 @@ static void test_option_errors(void **state)
 	    "--backend=");
 	BAD("invalid --backend 'PROC' (expected auto, netlink or proc)",
 	    "--backend", "PROC");
+	/* a value is never echoed raw: escaped, and cut */
+	BAD("invalid --backend 'a\\e[31mb\\n' (expected auto, netlink or "
+	    "proc)",
+	    "--backend=a\033[31mb\n");
+	BAD("invalid --color '\\e]0;x\\a' (expected auto, always or never)",
+	    "--color=\033]0;x\a");
 	BAD("--record and --replay cannot be combined", "--record=a",
 	    "--replay=b");
 	BAD("--replay reads netlink answers; it cannot be combined with "
