@@ -23,7 +23,8 @@ function __sockscope_fields
     end
     printf '%s\n' netid state recv_q send_q local peer src sport dst dport \
         process pid comm uid user inode cookie path file mode owner group \
-        peer_process peer_pid peer_comm peer_name peer_inode timer family
+        peer_process peer_pid peer_comm peer_name peer_inode timer family \
+        netns netns_inode container
 end
 
 # A comma-separated list: the items typed so far, then each ITEM
@@ -82,12 +83,13 @@ function __sockscope_where
                 case --
                     set where start
                     continue
-                case --backend --record --replay --output --sort --count-by --delay
+                case --backend --record --replay --output --sort --count-by --delay --netns
                     set i (math $i + 1) # the argument is the next word
                     continue
                 case '-?*'
-                    # -d 5, -nd 5 (but -d5, -dd): the argument is the next word
-                    if string match -q -r -- '^-[^-d]*d$' $w
+                    # -d 5, -nd 5, -N ns (but -d5, -dd): the argument is
+                    # the next word
+                    if string match -q -r -- '^-[^-dN]*[dN]$' $w
                         set i (math $i + 1)
                     end
                     continue
@@ -135,17 +137,30 @@ function __sockscope_where
         set before $words[-2]
     end
     switch $prev
-        case sport dport pid uid inode src dst comm user path peer_comm
+        case sport dport pid uid inode src dst comm user path peer_comm netns container
             echo operator $prev
             return
         case '=' '==' '!=' eq ne neq lt le gt ge
             switch $before
-                case sport dport src dst pid comm uid user path peer_comm inode
+                case sport dport src dst pid comm uid user path peer_comm inode netns container
                     echo operand $before
                     return
             end
     end
     echo filter
+end
+
+# A network namespace for -N: the names under /var/run/netns (ip netns
+# add), or a path to an nsfs file; a pid is a number, nothing to offer.
+function __sockscope_netns
+    set -l tok (string replace -r -- '^(--netns=|-[^-]*N)' '' (commandline -ct))
+    if string match -q -- '*/*' $tok
+        __fish_complete_path $tok
+        return
+    end
+    for f in /var/run/netns/*
+        string replace -r '.*/' '' -- $f
+    end
 end
 
 function __sockscope_is
@@ -306,10 +321,16 @@ complete -c sockscope -n __sockscope_listing_opt -l explain -d 'explain each sta
 complete -c sockscope -n __sockscope_listing_opt -l tui -d 'show the sockets live, refreshed'
 complete -c sockscope -n __sockscope_listing_valued -l record -r -F -d "save the kernel's netlink answers to FILE"
 complete -c sockscope -n __sockscope_listing_valued -l replay -r -F -d 'read netlink answers from FILE'
+complete -c sockscope -n __sockscope_listing_valued -s N -l netns -x -a '(__sockscope_netns)' -d 'the sockets of this network namespace'
+complete -c sockscope -n __sockscope_listing_opt -l all-netns -d 'every network namespace on the host'
+complete -c sockscope -n __sockscope_listing_opt -s c -l continuous -d 'list again every SECS seconds (default 1)'
+complete -c sockscope -n __sockscope_listing_opt -l events -d 'one line per socket born, changed state or died'
+complete -c sockscope -n __sockscope_listing_opt -s K -l kill -d 'close the matching TCP and UDP sockets (dry run without --yes)'
+complete -c sockscope -n __sockscope_listing_opt -l yes -d 'with -K: close the sockets'
 complete -c sockscope -n __sockscope_listing_opt -s V -l version -d 'show version information and exit'
 
 # The words after the options.
-set -l __sockscope_predicates sport dport src dst pid comm uid user path peer_comm inode
+set -l __sockscope_predicates sport dport src dst pid comm uid user path peer_comm inode netns container
 complete -c sockscope -n '__sockscope_is options; or __sockscope_is start; or __sockscope_is more' -a 'state exclude' -d keyword
 complete -c sockscope -n '__sockscope_is names; or __sockscope_is more' -a "$__sockscope_states" -d state
 complete -c sockscope -n '__sockscope_is options; or __sockscope_is start; or __sockscope_is more; or __sockscope_is filter' -a "$__sockscope_predicates" -d predicate
@@ -322,6 +343,7 @@ complete -c sockscope -n 'string match -q -r "^operator " -- (__sockscope_where)
 complete -c sockscope -n 'string match -q -r "^operator (sport|dport|pid|uid|inode)\$" -- (__sockscope_where)' -a 'lt le gt ge' -d operator
 complete -c sockscope -n '__sockscope_is operand user' -a '(__fish_complete_users)'
 complete -c sockscope -n '__sockscope_is operand path' -F
+complete -c sockscope -n '__sockscope_is operand netns' -x -a '(__sockscope_netns)'
 
 # The commands, at the first word.
 complete -c sockscope -n __sockscope_first -a tui -d 'show the sockets live, as they are born, change and die'

@@ -24,6 +24,9 @@ enum cli_long_only {
 	OPT_COLOR,
 	OPT_EXPLAIN,
 	OPT_TUI,
+	OPT_EVENTS,
+	OPT_YES,
+	OPT_ALL_NETNS,
 };
 
 static const struct option cli_long_opts[] = {
@@ -52,6 +55,12 @@ static const struct option cli_long_opts[] = {
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "tui", no_argument, NULL, OPT_TUI },
 	{ "delay", required_argument, NULL, 'd' },
+	{ "continuous", optional_argument, NULL, 'c' },
+	{ "events", no_argument, NULL, OPT_EVENTS },
+	{ "kill", no_argument, NULL, 'K' },
+	{ "yes", no_argument, NULL, OPT_YES },
+	{ "netns", required_argument, NULL, 'N' },
+	{ "all-netns", no_argument, NULL, OPT_ALL_NETNS },
 	{ "backend", required_argument, NULL, OPT_BACKEND },
 	{ "record", required_argument, NULL, OPT_RECORD },
 	{ "replay", required_argument, NULL, OPT_REPLAY },
@@ -60,7 +69,7 @@ static const struct option cli_long_opts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const char cli_short_opts[] = "+:tux46lanrHpeimosJhVd:";
+static const char cli_short_opts[] = "+:tux46lanrHpeimosJhVd:N:c::K";
 
 int cli_bad_value(struct sc_err *err, const char *opt, const char *value,
 		  const char *expected)
@@ -217,6 +226,54 @@ static int cli_words(int argc, char **argv, int i, struct cli_opts *o,
 	return 0;
 }
 
+/* -c, --events and -K: what each cannot be combined with. unix_asked:
+ * -x was given. */
+static int cli_check_live(const struct cli_opts *o, int unix_asked,
+			  struct sc_err *err)
+{
+	if (o->yes && !o->kill)
+		return sc_err_set(err, EINVAL,
+				  "--yes confirms -K; use it with -K");
+	if (o->events &&
+	    (o->summary || o->count_by != NULL || o->output != NULL ||
+	     o->sort != NULL || o->reverse || o->explain || o->info ||
+	     o->mem || o->timers || o->extended || o->tui || o->kill ||
+	     o->record_path != NULL || o->replay_path != NULL))
+		return sc_err_set(err, EINVAL,
+				  "--events prints one line per event; it "
+				  "cannot be combined with -s, -e, -i, -m, -o, "
+				  "-K, --count-by, --output, --sort, "
+				  "--reverse, --explain, --tui, --record or "
+				  "--replay");
+	if ((o->events || o->kill) && (o->netns != NULL || o->all_netns))
+		return sc_err_set(err, EINVAL,
+				  "%s works in the current network namespace; "
+				  "it cannot be combined with -N or "
+				  "--all-netns (run it inside the namespace, "
+				  "e.g. with ip netns exec)",
+				  o->events ? "--events" : "-K");
+	if (o->continuous_ns != 0 && !o->events &&
+	    (o->tui || o->kill || o->record_path != NULL ||
+	     o->replay_path != NULL))
+		return sc_err_set(err, EINVAL,
+				  "-c lists the live sockets again and again; "
+				  "it cannot be combined with --tui, -K, "
+				  "--record or --replay");
+	if (o->kill &&
+	    (o->summary || o->count_by != NULL || o->tui ||
+	     o->replay_path != NULL || o->backend == COLLECT_BACKEND_PROC))
+		return sc_err_set(err, EINVAL,
+				  "-K closes live sockets found through "
+				  "sock_diag; it cannot be combined with -s, "
+				  "--count-by, --tui, --replay or "
+				  "--backend=proc");
+	if (o->kill && unix_asked)
+		return sc_err_set(err, EINVAL,
+				  "-K closes TCP and UDP sockets; Unix sockets "
+				  "cannot be closed from outside (drop -x)");
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 {
 	unsigned netids = 0, families = 0;
@@ -279,12 +336,31 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 			o->delay_ds = (unsigned)ds;
 			break;
 		}
+		case 'c':
+			/* a bare number is seconds, as netstat -c's */
+			o->continuous_ns = 1000000000u;
+			if (optarg != NULL &&
+			    parse_duration_ns(optarg, 1000000000u,
+					      86400ull * 1000000000u,
+					      "-c/--continuous",
+					      &o->continuous_ns, err) < 0)
+				return -1;
+			if (o->continuous_ns < 10000000u)
+				return sc_err_set(err, EINVAL,
+						  "-c/--continuous: the interval "
+						  "must be at least 10ms");
+			break;
+		case OPT_EVENTS: o->events = 1; break;
+		case 'K': o->kill = 1; break;
+		case OPT_YES: o->yes = 1; break;
 		case 'h': o->action = CLI_HELP; return 0;
 		case 'V': o->action = CLI_VERSION; return 0;
 		case OPT_BACKEND:
 			if (cli_backend(optarg, &o->backend, err) < 0)
 				return -1;
 			break;
+		case 'N': o->netns = optarg; break;
+		case OPT_ALL_NETNS: o->all_netns = 1; break;
 		case OPT_RECORD: o->record_path = optarg; break;
 		case OPT_REPLAY: o->replay_path = optarg; break;
 		case ':':
@@ -296,6 +372,19 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 	if (o->record_path != NULL && o->replay_path != NULL)
 		return sc_err_set(err, EINVAL,
 				  "--record and --replay cannot be combined");
+	if (o->netns != NULL && o->all_netns)
+		return sc_err_set(err, EINVAL,
+				  "-N lists one network namespace, "
+				  "--all-netns every one: choose one");
+	if ((o->netns != NULL || o->all_netns) && o->replay_path != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--replay shows recorded sockets; it cannot "
+				  "be combined with %s",
+				  o->all_netns ? "--all-netns" : "-N");
+	if (o->all_netns && o->record_path != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--record saves one namespace's answers; "
+				  "use -N NS to record another namespace");
 	if (o->replay_path != NULL && o->backend == COLLECT_BACKEND_PROC)
 		return sc_err_set(err, EINVAL,
 				  "--replay reads netlink answers; it cannot "
@@ -337,21 +426,33 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 				  "-d sets the TUI's refresh interval; use it "
 				  "with --tui or 'sockscope tui'");
 
-	/* -4/-6 alone mean the inet tables, as in ss. */
+	if (cli_check_live(o, (netids & SOCK_NETIDS_UNIX) != 0, err) < 0)
+		return -1;
+
+	/* -4/-6 alone mean the inet tables, as in ss; so does -K, which
+	 * can close nothing else. */
 	if (netids == 0)
-		netids = families ? SOCK_NETIDS_INET : SOCK_NETIDS_ALL;
+		netids = families || o->kill ? SOCK_NETIDS_INET
+					     : SOCK_NETIDS_ALL;
 	if (families == 0)
 		families = COLLECT_AF_INET | COLLECT_AF_INET6;
 	o->query.netids = netids;
 	o->query.families = families;
-	/* the TUI follows sockets through every state by default */
-	if (all || (o->tui && !listening))
+	/* the TUI and the events follow sockets through every state by
+	 * default */
+	if (all || ((o->tui || o->events) && !listening))
 		o->query.states = STATE_SET_ALL;
 	else if (listening)
 		o->query.states = STATE_SET_LISTENING;
 	else
 		o->query.states = STATE_SET_DEFAULT;
-	return cli_words(argc, argv, optind, o, err);
+	if (cli_words(argc, argv, optind, o, err) < 0)
+		return -1;
+	/* a TIME-WAIT socket is closed already (and the kernel cannot
+	 * destroy one): -K leaves them out */
+	if (o->kill)
+		o->query.states &= ~SOCK_STATE_BIT(SOCK_ST_TIME_WAIT);
+	return 0;
 }
 
 void cli_usage(struct obuf *out)
@@ -397,11 +498,29 @@ void cli_usage(struct obuf *out)
 "      --tui            show the sockets live, refreshed (as sockscope tui);\n"
 "                       every state unless -l or state words say otherwise\n"
 "  -d, --delay=TENTHS   refresh every TENTHS of a second (default 10)\n"
+"  -c, --continuous[=SECS]\n"
+"                       list again every SECS (default 1; 0.5, 250ms),\n"
+"                       a blank line between listings, as netstat -c\n"
+"      --events         one line per socket born, changed state or died\n"
+"                       (JSON Lines with --json), every -c interval\n"
+"                       (default 1s); every state unless -l or state words\n"
+"\n"
+"Closing sockets:\n"
+"  -K, --kill           close the matching TCP and UDP sockets, as ss -K;\n"
+"                       without --yes only lists them (a dry run)\n"
+"      --yes            with -K: close them (needs CAP_NET_ADMIN)\n"
 "\n"
 "Counting:\n"
 "  -s, --summary        counts per protocol and TCP state, as ss -s\n"
 "      --count-by=KEYS  count the sockets per value of these fields,\n"
 "                       e.g. state,comm or dport or user\n"
+"\n"
+"Network namespaces:\n"
+"  -N, --netns=NS       the sockets of network namespace NS: a name under\n"
+"                       /var/run/netns, a process's pid, or an nsfs path\n"
+"      --all-netns      every network namespace on the host (found through\n"
+"                       the processes and /var/run/netns), with Netns and\n"
+"                       Container columns\n"
 "\n"
 "Data source:\n"
 "      --backend=KIND   auto (sock_diag, /proc/net where it is missing),\n"
@@ -419,7 +538,8 @@ void cli_usage(struct obuf *out)
 "sockets are left out, as in ss.\n"
 "FILTER: ss's expressions (sport = :8080, dport >= :1024, src 10.0.0.0/8,\n"
 "  dst [::1], src unix:/run/*.sock) joined with and, or, not and ( ),\n"
-"  plus pid, comm, uid, user, path, peer_comm and inode, e.g.\n"
+"  plus pid, comm, uid, user, path, peer_comm, inode, netns and\n"
+"  container, e.g.\n"
 "  sockscope -tp 'comm = nginx and not dport = :443'\n"
 "Without root, other users' processes cannot be seen: their sockets are\n"
 "shown with owner 'unknown' and counted on standard error.\n"

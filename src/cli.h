@@ -60,8 +60,14 @@ struct cli_opts {
 	enum collect_backend backend;
 	const char *record_path;
 	const char *replay_path;
+	const char *netns; /* -N NAME|PID|PATH */
+	int all_netns;     /* --all-netns */
 	int tui;           /* --tui, or sockscope tui */
 	unsigned delay_ds; /* -d: the TUI's refresh, in tenths of a second */
+	uint64_t continuous_ns; /* -c: list again every so often (0: once) */
+	int events;             /* --events */
+	int kill;               /* -K */
+	int yes;                /* --yes: -K closes, not a dry run */
 };
 
 /* Parse argv. Returns 0, or -1 with err holding one line that names what

@@ -6,8 +6,10 @@
 #include "listing.h"
 
 #include "cli.h"
+#include "events.h"
 #include "collect/collect.h"
 #include "collect/inet_diag.h"
+#include "collect/kill.h"
 #include "collect/owners.h"
 #include "collect/snapshot.h"
 #include "filter/bytecode.h"
@@ -26,13 +28,16 @@
 #include "util/escape.h"
 #include "util/obuf.h"
 #include "util/sbuf.h"
+#include "util/stopfd.h"
 
 #include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #define MAIN_FIELDS_MAX 32
@@ -47,6 +52,8 @@ struct listing_ctx {
 	enum field_id output[MAIN_FIELDS_MAX], sort[MAIN_FIELDS_MAX],
 		count_by[MAIN_FIELDS_MAX];
 	size_t noutput, nsort, ncount_by;
+	enum field_id lead[2]; /* --all-netns: Netns, Container first */
+	size_t nlead;
 	unsigned char bytecode[2][INET_DIAG_BC_MAX];
 };
 
@@ -185,11 +192,44 @@ static int listing_prepare(struct listing_ctx *m, unsigned *needs,
 		*needs |= FIELD_NEED_OWNERS;
 	if (fn & FIELD_NEED_PEER_NAMES)
 		*needs |= FIELD_NEED_PEER_NAMES;
+	if (o->all_netns && m->noutput == 0 && m->ncount_by == 0) {
+		m->lead[m->nlead++] = FIELD_NETNS;
+		m->lead[m->nlead++] = FIELD_CONTAINER;
+		fn |= FIELD_NEED_NETNS | FIELD_NEED_LABELS;
+	}
+	if ((fn & FIELD_NEED_NETNS) ||
+	    (expr_needs(m->filter) & EXPR_NEED_NETNS))
+		*needs |= FIELD_NEED_NETNS;
+	if ((fn & FIELD_NEED_LABELS) ||
+	    (expr_needs(m->filter) & EXPR_NEED_LABELS))
+		*needs |= FIELD_NEED_LABELS;
+	/* in our own namespace (the host's, as a rule) only the holders
+	 * can say which container a socket belongs to */
+	if ((*needs & FIELD_NEED_LABELS) && !o->all_netns && o->netns == NULL)
+		*needs |= FIELD_NEED_OWNERS;
+	if (o->netns != NULL && netns_spec_check(o->netns, err) < 0)
+		return -1;
+	if ((*needs & FIELD_NEED_NETNS) && o->replay_path != NULL)
+		return sc_err_set(err, EINVAL,
+				  "--replay shows recorded sockets; netns and "
+				  "container read this machine's namespaces");
 	if ((*needs & FIELD_NEED_OWNERS) && o->replay_path != NULL)
 		return sc_err_set(err, EINVAL,
 				  "--replay shows recorded sockets; process "
 				  "fields read this machine's processes");
 	return 0;
+}
+
+/* Which namespaces to list, and what to find out about them. */
+static void listing_netns(const struct cli_opts *o, unsigned needs,
+			  struct netns_select *sel)
+{
+	sel->mode = o->all_netns	  ? NETNS_ALL
+		    : o->netns != NULL	  ? NETNS_ONE
+		    : needs & FIELD_NEED_NETNS ? NETNS_OWN
+					  : NETNS_NONE;
+	sel->spec = o->netns;
+	sel->labels = (needs & FIELD_NEED_LABELS) != 0;
 }
 
 /* Push what the kernel can test of the filter into the requests. */
@@ -222,7 +262,7 @@ static unsigned listing_rows_drop(const struct listing_ctx *m, unsigned needs)
 		timer_field |= m->sort[i] == FIELD_TIMER;
 	for (size_t i = 0; i < m->ncount_by; i++)
 		timer_field |= m->count_by[i] == FIELD_TIMER;
-	if (!o->extended && !(needs & FIELD_NEED_OWNERS) &&
+	if (!o->extended && !o->kill && !(needs & FIELD_NEED_OWNERS) &&
 	    o->json == CLI_JSON_NONE && m->filter == NULL && !o->explain &&
 	    m->noutput == 0 && m->nsort == 0 && m->ncount_by == 0)
 		drop |= ROWS_DROP_IDS;
@@ -269,6 +309,9 @@ static int listing_write(struct listing_ctx *m, struct rows_view *v,
 			.unknown_owners = facts_unknown_in(m->snap.facts, v),
 			.explain = o->explain,
 			.fc = &m->fc,
+			.netns = o->all_netns || o->netns != NULL
+					 ? m->snap.netns
+					 : NULL,
 		};
 
 		sink = jsonout_sink_new(&jo);
@@ -290,6 +333,8 @@ static int listing_write(struct listing_ctx *m, struct rows_view *v,
 			.columns = m->output,
 			.ncolumns = m->noutput,
 			.color = listing_color(o),
+			.lead = m->lead,
+			.nlead = m->nlead,
 		};
 
 		sink = table_sink_new(&to);
@@ -338,6 +383,13 @@ static int listing_tui(struct listing_ctx *m, const struct addr_opts *aopts,
 	t.snap.collect.proc_root = proc_root;
 	t.snap.owners = 1;
 	t.snap.peer_names = 1;
+	/* the namespaces' columns and predicates need no switch of their
+	 * own there: -N or --all-netns identifies them */
+	listing_netns(o,
+		      o->all_netns || o->netns != NULL
+			      ? FIELD_NEED_NETNS | FIELD_NEED_LABELS
+			      : 0,
+		      &t.snap.netns);
 	t.addr = aopts;
 	t.esc_flags = aopts->esc_flags;
 	t.utf8 = (aopts->esc_flags & ESC_UTF8) != 0;
@@ -348,6 +400,7 @@ static int listing_tui(struct listing_ctx *m, const struct addr_opts *aopts,
 	t.ncolumns = m->noutput;
 	t.sort = m->nsort > 0 ? m->sort[0] : VIEW_SORT_NONE;
 	t.reverse = o->reverse;
+	t.netns_columns = o->all_netns;
 	r = tui_run(&t, &err);
 	sbuf_free(&text);
 	if (r < 0) {
@@ -367,7 +420,119 @@ static void listing_warnings(const struct collect_report *rep)
 			rep->warnings.dropped);
 }
 
+/* --events: the selection, the filter and the output options go to the
+ * events loop, which collects on its own every interval. */
+static int listing_events(struct listing_ctx *m, const struct addr_opts *aopts,
+			  const char *proc_root, struct obuf *out)
+{
+	const struct cli_opts *o = &m->opts;
+	struct events_opts eo = { 0 };
+
+	m->addr = addr_ctx_new(aopts);
+	eo.query = o->query;
+	eo.collect.backend = o->backend;
+	eo.collect.proc_root = proc_root;
+	eo.filter = m->filter;
+	eo.addr = m->addr;
+	eo.esc_flags = aopts->esc_flags;
+	eo.json = o->json != CLI_JSON_NONE;
+	eo.processes = o->processes;
+	eo.interval_ns = o->continuous_ns != 0 ? o->continuous_ns
+					       : 1000000000u;
+	return events_run(&eo, out);
+}
+
+/* -K without --yes: the rows listed are what would be closed. */
+static void listing_kill_dry(size_t n)
+{
+	if (n == 1)
+		fputs("sockscope: 1 socket would be closed; run again with "
+		      "--yes\n",
+		      stderr);
+	else
+		fprintf(stderr,
+			"sockscope: %zu sockets would be closed; run again "
+			"with --yes\n",
+			n);
+}
+
+static int listing_main(int argc, char **argv, int once);
+
+static uint64_t listing_mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* -c: the listing again every interval (start to start), a blank line
+ * between two, as netstat -c; until SIGINT, SIGTERM or SIGHUP (status
+ * 0), or a failure. A listing left incomplete makes the final status 3. */
+static int listing_repeat(int argc, char **argv, uint64_t interval_ns)
+{
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP, 0 };
+	struct stopfd sf;
+	struct sc_err err = { 0 };
+	uint64_t next = listing_mono_ns();
+	int incomplete = 0;
+
+	if (stopfd_open(&sf, sigs, &err) < 0) {
+		listing_errline(err.msg);
+		return SC_EXIT_FAILURE;
+	}
+	for (int first = 1;; first = 0) {
+		struct pollfd pfd = { .fd = sf.fd, .events = POLLIN };
+		int status;
+
+		if (!first) {
+			struct obuf sep;
+			int e;
+
+			obuf_init(&sep, STDOUT_FILENO);
+			obuf_putc(&sep, '\n');
+			e = listing_finish_output(&sep);
+			obuf_free(&sep);
+			if (e != SC_EXIT_OK) {
+				stopfd_close(&sf);
+				return e;
+			}
+		}
+		status = listing_main(argc, argv, 1);
+		if (status == SC_EXIT_INCOMPLETE)
+			incomplete = 1;
+		else if (status != SC_EXIT_OK) {
+			stopfd_close(&sf);
+			return status;
+		}
+		next += interval_ns;
+		for (;;) {
+			uint64_t now = listing_mono_ns();
+			int n;
+
+			if (now >= next)
+				break;
+			n = poll(&pfd, 1,
+				 (int)((next - now + 999999u) / 1000000u));
+			if (n > 0) {
+				stopfd_close(&sf);
+				return incomplete ? SC_EXIT_INCOMPLETE
+						  : SC_EXIT_OK;
+			}
+		}
+		/* a listing slower than the interval: the next at once */
+		if (next < listing_mono_ns())
+			next = listing_mono_ns();
+	}
+}
+
 int listing_run(int argc, char **argv)
+{
+	return listing_main(argc, argv, 0);
+}
+
+/* once: a run of -c's loop (which parsed argv already). */
+static int listing_main(int argc, char **argv, int once)
 {
 	struct listing_ctx m = { 0 };
 	struct cli_opts *o = &m.opts;
@@ -379,10 +544,13 @@ int listing_run(int argc, char **argv)
 	const char *proc_root;
 	unsigned needs = 0;
 	unsigned long untested = 0;
-	int status, r;
+	int status, r, kill_failed = 0;
 
 	if (cli_parse(argc, argv, o, &err) < 0)
 		return listing_usage_error(err.msg);
+	if (!once && o->continuous_ns != 0 && !o->events &&
+	    o->action == CLI_LIST)
+		return listing_repeat(argc, argv, o->continuous_ns);
 	obuf_init(&out, STDOUT_FILENO);
 	if (o->action != CLI_LIST) {
 		struct sbuf b = { 0 };
@@ -428,6 +596,12 @@ int listing_run(int argc, char **argv)
 		obuf_free(&out);
 		return status;
 	}
+	if (o->events) {
+		status = listing_events(&m, &aopts, proc_root, &out);
+		listing_ctx_free(&m);
+		obuf_free(&out);
+		return status;
+	}
 	listing_bytecode(&m);
 	m.addr = addr_ctx_new(&aopts);
 
@@ -440,10 +614,18 @@ int listing_run(int argc, char **argv)
 	sopts.collect.replay_path = o->replay_path;
 	sopts.rows_drop = listing_rows_drop(&m, needs);
 	sopts.owners = (needs & FIELD_NEED_OWNERS) != 0;
+	listing_netns(o, needs, &sopts.netns);
 	sopts.peer_names = o->extended || (needs & FIELD_NEED_PEER_NAMES) ||
 			   o->json != CLI_JSON_NONE;
 	r = snapshot_take(&sopts, &m.snap, &err);
 	listing_warnings(&m.snap.report);
+	if (r == 0 && m.snap.netns != NULL) {
+		char note[160];
+
+		netns_skip_note(m.snap.netns, note, sizeof(note));
+		if (note[0] != '\0')
+			fprintf(stderr, "sockscope: %s\n", note);
+	}
 	if (r < 0) {
 		listing_errline(err.msg);
 		listing_ctx_free(&m);
@@ -465,7 +647,15 @@ int listing_run(int argc, char **argv)
 		rows_view_sort(&view, listing_sort_cmp, &m);
 	if (o->reverse)
 		rows_view_reverse(&view);
-	if (listing_write(&m, &view, needs, &out, &err) < 0) {
+	/* -K --yes: the view keeps the sockets closed, which are listed */
+	if (o->kill && o->yes && kill_view(&view, &err) < 0) {
+		listing_errline(err.msg);
+		kill_failed = 1;
+	}
+	/* -K that could close nothing: the error alone, no empty table */
+	if (kill_failed && view.n == 0) {
+		status = SC_EXIT_FAILURE;
+	} else if (listing_write(&m, &view, needs, &out, &err) < 0) {
 		listing_errline(err.msg);
 		status = SC_EXIT_FAILURE;
 		/* what was written so far still goes out */
@@ -494,6 +684,10 @@ int listing_run(int argc, char **argv)
 		if (status == SC_EXIT_OK && m.snap.report.interrupted != 0)
 			status = SC_EXIT_INCOMPLETE;
 	}
+	if (o->kill && !o->yes && status != SC_EXIT_FAILURE)
+		listing_kill_dry(view.n);
+	if (kill_failed)
+		status = SC_EXIT_FAILURE;
 	rows_view_free(&view);
 	listing_ctx_free(&m);
 	obuf_free(&out);

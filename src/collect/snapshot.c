@@ -73,7 +73,9 @@ int snapshot_take(const struct snapshot_opts *o, struct snapshot *s,
 	fopts.recorded = o->collect.replay_path != NULL;
 	s->facts = facts_new(&fopts);
 	s->rows = rows_new(o->rows_drop);
-	r = collect_run(&o->query, &o->collect, &cons, &s->report, err);
+	r = netns_collect(&o->netns, &o->query, &o->collect, &cons,
+			  &s->report, &s->netns, err);
+	facts_set_netns(s->facts, s->netns);
 	if (scan != NULL) {
 		owners_scan_finish(scan, &s->owners);
 		facts_set_owners(s->facts, s->owners);
@@ -104,5 +106,6 @@ void snapshot_free(struct snapshot *s)
 	rows_free(s->rows);
 	facts_free(s->facts);
 	owners_free(s->owners);
+	netns_set_free(s->netns);
 	memset(s, 0, sizeof *s);
 }

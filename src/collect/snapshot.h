@@ -6,6 +6,7 @@
 #define SOCKSCOPE_COLLECT_SNAPSHOT_H
 
 #include "collect/collect.h"
+#include "collect/netns.h"
 #include "collect/ownercache.h"
 #include "collect/owners.h"
 #include "model/facts.h"
@@ -21,12 +22,14 @@ struct snapshot_opts {
 	 * only what changed (the live views); NULL scans everything */
 	struct ownercache *cache;
 	int peer_names;              /* keep Unix peer names (facts) */
+	struct netns_select netns;   /* -N, --all-netns */
 };
 
 struct snapshot {
 	struct rows *rows;
 	struct facts *facts;
 	struct owners *owners; /* NULL unless asked */
+	struct netns_set *netns; /* NULL unless netns.mode is set */
 	struct collect_report report;
 };
 

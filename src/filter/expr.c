@@ -86,6 +86,8 @@ static const struct expr_field_info {
 	[EXPR_F_PATH] = { "path", EXPR_V_GLOB, "a pattern" },
 	[EXPR_F_PEER_COMM] = { "peer_comm", EXPR_V_GLOB, "a pattern" },
 	[EXPR_F_INODE] = { "inode", EXPR_V_NUM64, "a number" },
+	[EXPR_F_NETNS] = { "netns", EXPR_V_GLOB, "a name or an inode" },
+	[EXPR_F_CONTAINER] = { "container", EXPR_V_GLOB, "a pattern" },
 };
 
 /* Only numbers are ordered; names, patterns and addresses are equal or
@@ -767,6 +769,10 @@ unsigned expr_needs(const struct expr *e)
 	case EXPR_F_USER:
 		/* a uid in digits needs no name */
 		return expr_all_digits(e->text) ? 0 : EXPR_NEED_USERS;
+	case EXPR_F_NETNS:
+		return EXPR_NEED_NETNS;
+	case EXPR_F_CONTAINER:
+		return EXPR_NEED_NETNS | EXPR_NEED_LABELS;
 	default:
 		return 0;
 	}
@@ -897,6 +903,20 @@ static int expr_holders_match(const struct expr *e, enum expr_op op,
 	return 0;
 }
 
+/* A namespace by name (a pattern), or by inode (digits). */
+static int expr_netns_match(const struct expr *e, const struct sock_rec *r,
+			    const struct facts *f)
+{
+	const struct netns_info *ns = facts_netns(f, r->netns);
+
+	if (ns == NULL)
+		return 0;
+	if (expr_all_digits(e->text) &&
+	    strtoull(e->text, NULL, 10) == ns->ino)
+		return 1;
+	return ns->name != NULL && fnmatch(e->text, ns->name, 0) == 0;
+}
+
 /* The predicate with op, which is never EXPR_OP_NE. */
 static int expr_pred_match(const struct expr *e, enum expr_op op,
 			   const struct sock_rec *r, struct facts *f)
@@ -936,6 +956,12 @@ static int expr_pred_match(const struct expr *e, enum expr_op op,
 		       fnmatch(e->text, name, 0) == 0;
 	case EXPR_F_INODE:
 		return expr_cmp(r->inode, op, e->num);
+	case EXPR_F_NETNS:
+		return expr_netns_match(e, r, f);
+	case EXPR_F_CONTAINER:
+		user = facts_container(f, r);
+		return user != NULL && user[0] != '\0' &&
+		       fnmatch(e->text, user, 0) == 0;
 	case EXPR_F_COUNT:
 		break;
 	}

@@ -1,7 +1,7 @@
 /* expr.h - the filter expression language: ss's (sport, dport, src, dst
  * with = != < <= > >= and and/or/not/parentheses) plus predicates on
  * owners and users ss lacks (pid, comm, uid, user, path, peer_comm,
- * inode). Parsed into a tree that the evaluator runs on each row and the
+ * inode, netns, container). Parsed into a tree that the evaluator runs on each row and the
  * bytecode compiler turns into a kernel-side pre-filter. */
 #ifndef SOCKSCOPE_FILTER_EXPR_H
 #define SOCKSCOPE_FILTER_EXPR_H
@@ -35,6 +35,10 @@ enum expr_field {
 			     as '@' (as ss shows them); unnamed: no match */
 	EXPR_F_PEER_COMM, /* any holder of the Unix peer: glob text */
 	EXPR_F_INODE,     /* socket inode: number */
+	EXPR_F_NETNS,     /* network namespace: glob text matched against
+			     its name under /var/run/netns; in digits, also
+			     its inode */
+	EXPR_F_CONTAINER, /* container label (facts_container): glob text */
 	EXPR_F_COUNT
 };
 
@@ -90,6 +94,8 @@ struct expr {
 enum expr_need {
 	EXPR_NEED_OWNERS = 1u << 0, /* pid, comm, peer_comm: the /proc scan */
 	EXPR_NEED_USERS = 1u << 1,  /* user: user names */
+	EXPR_NEED_NETNS = 1u << 2,  /* netns: the namespaces identified */
+	EXPR_NEED_LABELS = 1u << 3, /* container: and their labels */
 };
 
 /* Parse the words of a filter (argv after options and state words, as ss

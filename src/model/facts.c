@@ -39,6 +39,7 @@ struct facts_path {
 struct facts {
 	struct facts_opts o;
 	const struct owners *owners;
+	struct netns_set *netns;
 	struct facts_block *blocks; /* the newest first */
 	struct u64map users, groups; /* id -> index in names */
 	const char **names;
@@ -100,6 +101,38 @@ static const char *facts_keep(struct facts *f, const char *s, size_t n)
 	p[n] = '\0';
 	b->used += n + 1;
 	return p;
+}
+
+void facts_set_netns(struct facts *f, struct netns_set *ns)
+{
+	f->netns = ns;
+}
+
+const struct netns_info *facts_netns(const struct facts *f, unsigned idx)
+{
+	if (f == NULL || f->netns == NULL || idx >= f->netns->n)
+		return NULL;
+	return &f->netns->v[idx];
+}
+
+const char *facts_container(struct facts *f, const struct sock_rec *r)
+{
+	const struct owner *w;
+	const struct netns_info *e;
+
+	if (f == NULL || f->netns == NULL)
+		return NULL;
+	if (f->owners != NULL && r->inode != 0 &&
+	    facts_holders(f, r->inode, &w) == FACTS_HELD) {
+		for (; w != NULL; w = owners_next(f->owners, w)) {
+			const char *l = netns_pid_label(f->netns, w->pid);
+
+			if (l[0] != '\0')
+				return l;
+		}
+	}
+	e = facts_netns(f, r->netns);
+	return e != NULL ? e->label : NULL;
 }
 
 void facts_see(struct facts *f, const struct sock_rec *r)
@@ -306,6 +339,7 @@ void facts_file(struct facts *f, const struct sock_rec *r,
 	const struct facts_path *p;
 	struct facts_path tmp;
 	size_t len;
+	int elsewhere;
 
 	memset(out, 0, sizeof(*out));
 	if (r->family != AF_UNIX || r->name == NULL ||
@@ -321,18 +355,27 @@ void facts_file(struct facts *f, const struct sock_rec *r,
 	    len > SOCK_UNIX_NAME_MAX || f->o.recorded)
 		return;
 	p = facts_path(f, r->name, len, &tmp);
+	/* a socket of another network namespace was most likely bound in
+	 * another mount namespace (a container's): its file found here
+	 * proves it is there, its absence proves nothing */
+	elsewhere = facts_netns(f, r->netns) != NULL &&
+		    !facts_netns(f, r->netns)->own;
 	if (p->err == ENOENT || p->err == ENOTDIR) {
-		out->status = FACTS_FILE_MISSING;
+		if (!elsewhere)
+			out->status = FACTS_FILE_MISSING;
 		return;
 	}
 	if (p->err != 0)
 		return;
+	if (p->ino == r->vfs_ino && facts_same_dev(r->vfs_dev, p->dev))
+		out->status = FACTS_FILE_OK;
+	else if (!elsewhere)
+		out->status = FACTS_FILE_REPLACED;
+	else
+		return;
 	out->mode = p->mode;
 	out->uid = p->uid;
 	out->gid = p->gid;
-	out->status = p->ino == r->vfs_ino && facts_same_dev(r->vfs_dev, p->dev)
-			      ? FACTS_FILE_OK
-			      : FACTS_FILE_REPLACED;
 }
 
 const char *facts_file_status_name(enum facts_file_status s)

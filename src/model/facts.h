@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collect/netns.h"
 #include "collect/owners.h"
 #include "model/rows.h"
 #include "model/sock.h"
@@ -30,6 +31,18 @@ void facts_free(struct facts *f);
  * only borrowed for the call): the names of Unix peers are kept. A
  * socket of a restarted dump is seen again, with the same name. */
 void facts_see(struct facts *f, const struct sock_rec *r);
+
+/* The network namespaces the rows were listed in (borrowed; NULL: the
+ * collection did not identify them). */
+void facts_set_netns(struct facts *f, struct netns_set *ns);
+
+/* Namespace idx of the collection (struct sock_rec.netns), or NULL. */
+const struct netns_info *facts_netns(const struct facts *f, unsigned idx);
+
+/* The container a socket belongs to: its first holder's that has a label
+ * (when holders were scanned), else its namespace's (netns_info.label).
+ * NULL when none, or when namespaces were not identified. */
+const char *facts_container(struct facts *f, const struct sock_rec *r);
 
 /* The holders, once the scan is done (borrowed; may come after rows). */
 void facts_set_owners(struct facts *f, const struct owners *o);

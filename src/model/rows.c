@@ -25,17 +25,19 @@
  *         [u64 vfs_ino, u32 vfs_dev           if SOCK_F_HAS_VFS]
  *   [u16 len, tcp_info                        if RX_INFO]
  *   [u8 len, cong                             if RX_CONG]
- *   [u8 len, skmem                            if RX_SKMEM] */
+ *   [u8 len, skmem                            if RX_SKMEM]
+ *   [u16 netns                                if RX_NETNS] */
 enum rows_extra {
 	RX_IFINDEX = 1u << 0,
 	RX_INFO = 1u << 1,
 	RX_CONG = 1u << 2,
 	RX_SKMEM = 1u << 3,
+	RX_NETNS = 1u << 4, /* another namespace than the first */
 };
 
 #define ROWS_FIXED_MAX                                                        \
 	(5 + 12 + 16 + 6 + 4 + 32 + 4 + 8 + 1 + SOCK_UNIX_NAME_MAX + 12 + 2 + \
-	 1 + 1)
+	 1 + 1 + 2)
 
 struct rows {
 	unsigned drop;
@@ -98,6 +100,8 @@ void rows_add(struct rows *rs, const struct sock_rec *r)
 		extra |= RX_CONG;
 	if (r->skmem_len > 0)
 		extra |= RX_SKMEM;
+	if (r->netns != 0)
+		extra |= RX_NETNS;
 	p = rs->arena + rs->len;
 	*p++ = r->netid;
 	*p++ = r->family;
@@ -151,6 +155,8 @@ void rows_add(struct rows *rs, const struct sock_rec *r)
 		*p++ = r->skmem_len;
 		p = rows_put(p, r->skmem, r->skmem_len);
 	}
+	if (extra & RX_NETNS)
+		p = rows_put(p, &r->netns, 2);
 	rs->len = (size_t)(p - rs->arena);
 }
 
@@ -239,7 +245,10 @@ void rows_get(const struct rows *rs, size_t i, struct sock_rec *r)
 	if (extra & RX_SKMEM) {
 		r->skmem_len = *p;
 		r->skmem = p + 1;
+		p += 1 + r->skmem_len;
 	}
+	if (extra & RX_NETNS)
+		memcpy(&r->netns, p, 2);
 }
 
 void rows_view_all(const struct rows *rs, struct rows_view *v)

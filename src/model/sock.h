@@ -108,6 +108,9 @@ struct sock_rec {
 	uint16_t tcp_info_len;
 	uint8_t cong_len;
 	uint8_t skmem_len;
+	/* the network namespace the socket was listed in: an index into the
+	 * collection's namespaces (collect/netns.h); 0 when only one */
+	uint16_t netns;
 };
 
 /* Per-socket consumer. Returns 0 to go on, or a negative errno-style code

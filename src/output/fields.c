@@ -80,6 +80,16 @@ static const struct field_def fields_defs[FIELD_COUNT] = {
 			  "running TCP timer, as ss -o: timer:(name,left,n)",
 			  FIELD_NEED_TIMER, 0 },
 	[FIELD_FAMILY] = { "family", "Family", "inet, inet6 or unix", 0, 0 },
+	[FIELD_NETNS] = { "netns", "Netns",
+			  "network namespace: its name, else its inode",
+			  FIELD_NEED_NETNS, 0 },
+	[FIELD_NETNS_INODE] = { "netns_inode", "Netns Inode",
+				"network namespace inode", FIELD_NEED_NETNS,
+				1 },
+	[FIELD_CONTAINER] = { "container", "Container",
+			      "holder's (-p) or netns's container "
+			      "(docker:ID, k8s:POD, ...)",
+			      FIELD_NEED_NETNS | FIELD_NEED_LABELS, 0 },
 };
 
 const char *fields_name(enum field_id id)
@@ -379,6 +389,23 @@ void fields_value(struct fields_ctx *c, enum field_id id,
 		break;
 	case FIELD_FAMILY:
 		fields_v_num(v, r->family);
+		break;
+	case FIELD_NETNS:
+	case FIELD_NETNS_INODE: {
+		const struct netns_info *e = facts_netns(c->facts, r->netns);
+
+		if (e == NULL)
+			break;
+		if (id == FIELD_NETNS && e->name != NULL)
+			fields_v_text(v, e->name, strlen(e->name));
+		else
+			fields_v_num(v, e->ino);
+		break;
+	}
+	case FIELD_CONTAINER:
+		s = facts_container(c->facts, r);
+		if (s != NULL && s[0] != '\0')
+			fields_v_text(v, s, strlen(s));
 		break;
 	case FIELD_COUNT:
 		break;

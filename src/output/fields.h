@@ -44,6 +44,9 @@ enum field_id {
 	FIELD_PEER_INODE,
 	FIELD_TIMER,
 	FIELD_FAMILY, /* inet, inet6, unix */
+	FIELD_NETNS,  /* network namespace: its name, else its inode */
+	FIELD_NETNS_INODE,
+	FIELD_CONTAINER, /* docker:ID12, podman:ID12, k8s:POD, UNIT.service */
 	FIELD_COUNT
 };
 
@@ -52,6 +55,8 @@ enum field_need {
 	FIELD_NEED_OWNERS = 1u << 0,     /* the /proc scan (-p) */
 	FIELD_NEED_PEER_NAMES = 1u << 1, /* facts' peer names (-e) */
 	FIELD_NEED_TIMER = 1u << 2,      /* nothing extra today; -o's data */
+	FIELD_NEED_NETNS = 1u << 3,      /* the namespaces identified */
+	FIELD_NEED_LABELS = 1u << 4,     /* and their container labels */
 };
 
 struct fields_ctx {

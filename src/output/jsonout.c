@@ -137,6 +137,48 @@ static void jsonout_file(const struct jsonout *js, struct json *j,
 	json_kcstr(j, "file_group", facts_group(js->o.facts, file.gid));
 }
 
+/* "netns": {"inode", "name"} when the namespaces were identified;
+ * "container": the socket's holder's or namespace's label. */
+static void jsonout_netns(const struct jsonout *js, struct json *j,
+			  const struct sock_rec *r)
+{
+	const struct netns_info *e = facts_netns(js->o.facts, r->netns);
+	const char *label;
+
+	if (e == NULL) {
+		JSON_RAW(j, "\"netns\":null,\"container\":null");
+		return;
+	}
+	json_key(j, "netns");
+	json_obj_begin(j);
+	json_ku64(j, "inode", e->ino);
+	json_kcstr(j, "name", e->name);
+	json_obj_end(j);
+	label = facts_container(js->o.facts, r);
+	json_kcstr(j, "container",
+		   label != NULL && label[0] != '\0' ? label : NULL);
+}
+
+/* The document's "netns": what was listed, and what could not be. */
+static void jsonout_netns_report(const struct jsonout *js, struct json *j)
+{
+	const struct netns_set *s = js->o.netns;
+	char note[160];
+
+	json_key(j, "netns");
+	if (s == NULL) {
+		json_null(j);
+		return;
+	}
+	netns_skip_note(s, note, sizeof(note));
+	json_obj_begin(j);
+	json_ku64(j, "namespaces", s->listed);
+	json_ku64(j, "skipped", s->skipped);
+	json_kcstr(j, "skipped_reason", note[0] != '\0' ? note : NULL);
+	json_ku64(j, "unreadable_processes", s->unreadable);
+	json_obj_end(j);
+}
+
 static void jsonout_socket(const struct jsonout *js, struct json *j,
 			   const struct sock_rec *r)
 {
@@ -241,6 +283,7 @@ static void jsonout_socket(const struct jsonout *js, struct json *j,
 		else
 			json_null(j);
 	}
+	jsonout_netns(js, j, r);
 	json_obj_end(j);
 }
 
@@ -269,6 +312,7 @@ static int jsonout_write(void *st, struct rows_view *v, struct obuf *out,
 		json_u64(&j, js->o.unknown_owners);
 	else
 		json_null(&j);
+	jsonout_netns_report(js, &j);
 	json_key(&j, "sockets");
 	/* one socket per line: readable, and greppable */
 	j.line_depth = 2;

@@ -23,6 +23,9 @@ struct jsonout_opts {
 	/* --explain: the document gains "explanations" (output/explain) */
 	int explain;
 	struct fields_ctx *fc; /* borrowed; for explain */
+	/* -N, --all-netns: the document gains "netns" (which namespaces,
+	 * how many were skipped and why); NULL: null */
+	const struct netns_set *netns;
 };
 
 /* Never fails (allocation aborts). */

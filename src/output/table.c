@@ -281,10 +281,23 @@ static void table_fit(struct table *t, size_t fixed)
 	}
 }
 
-static void table_header(const struct table *t, struct obuf *out)
+static void table_cell(struct table *t, enum field_id id,
+		       const struct sock_rec *r);
+static void table_put_cell(struct table *t, struct obuf *out,
+			   enum field_id id, const char *s, size_t len,
+			   size_t width, int last, const struct sock_rec *r);
+
+static void table_header(struct table *t, struct obuf *out)
 {
 	if (t->o.color)
 		obuf_puts(out, TABLE_SGR_HEADER);
+	for (size_t c = 0; c < t->o.nlead; c++) {
+		const char *h = fields_header(t->o.lead[c]);
+
+		table_put_cell(t, out, t->o.lead[c], h, strlen(h), t->cw[c], 0,
+			       NULL);
+		obuf_putc(out, ' ');
+	}
 	if (t->o.show_netid)
 		table_cell_left(out, "Netid ", 6, 6, t->w_netid + 1);
 	if (t->o.show_state)
@@ -331,6 +344,12 @@ static void table_line(struct table *t, const struct sock_rec *r,
 	size_t n, cols;
 	char sep = addr_separator(r);
 
+	for (size_t c = 0; c < t->o.nlead; c++) {
+		table_cell(t, t->o.lead[c], r);
+		table_put_cell(t, out, t->o.lead[c], t->cell.p, t->cell.len,
+			       t->cw[c], 0, r);
+		obuf_putc(out, ' ');
+	}
 	if (t->o.show_netid) {
 		const char *s = sock_netid_name(r->netid);
 		n = strlen(s);
@@ -375,17 +394,30 @@ static int table_write_ss(struct table *t, struct rows_view *v,
 	struct sock_rec r;
 	size_t fixed;
 
+	size_t lead = 0;
+
+	if (t->o.nlead > 0) {
+		t->cw = xcalloc(t->o.nlead, sizeof(*t->cw));
+		for (size_t c = 0; c < t->o.nlead; c++)
+			t->cw[c] = strlen(fields_header(t->o.lead[c]));
+	}
 	for (size_t k = 0; k < v->n; k++) {
 		rows_view_get(v, k, &r);
 		table_measure(t, &r);
+		for (size_t c = 0; c < t->o.nlead; c++) {
+			table_cell(t, t->o.lead[c], &r);
+			table_widen(&t->cw[c], esc_cols(t->cell.p, t->cell.len));
+		}
 	}
+	for (size_t c = 0; c < t->o.nlead; c++)
+		lead += t->cw[c] + 1;
 	table_widen(&t->w_netid, 5); /* "Netid" */
 	table_widen(&t->w_state, 5); /* "State" */
 	table_widen(&t->w_rq, 6);    /* "Recv-Q" */
 	table_widen(&t->w_wq, 6);    /* "Send-Q" */
 	for (int i = 0; i < TC_COUNT; i++)
 		table_widen(&t->w[i], strlen(table_headers[i]));
-	fixed = (t->o.show_netid ? t->w_netid + 1 : 0) +
+	fixed = lead + (t->o.show_netid ? t->w_netid + 1 : 0) +
 		(t->o.show_state ? t->w_state + 1 : 0) + t->w_rq + 1 +
 		t->w_wq + 1 + 1 + t->w[TC_LPORT] + 1 + 1 + t->w[TC_PPORT];
 	table_fit(t, fixed);

@@ -27,6 +27,10 @@ struct table_opts {
 	/* --output: these columns instead of ss's layout (borrowed) */
 	const enum field_id *columns;
 	size_t ncolumns;
+	/* ss's layout: these columns first (--all-netns: Netns, Container;
+	 * borrowed) */
+	const enum field_id *lead;
+	size_t nlead;
 	/* --color: SGR sequences around states and headers */
 	int color;
 };

@@ -30,6 +30,24 @@ static const enum field_id tui_cols_unix[] = {
 	FIELD_PEER_PROCESS,
 };
 
+/* The default columns: with namespaces (-N, --all-netns) the namespace
+ * and the container first, as in the listing. */
+static size_t tui_default_columns(const struct tui_opts *o, int is_unix,
+				  enum field_id *out)
+{
+	const enum field_id *c = is_unix ? tui_cols_unix : tui_cols_inet;
+	size_t n = is_unix ? sizeof tui_cols_unix / sizeof tui_cols_unix[0] :
+			     sizeof tui_cols_inet / sizeof tui_cols_inet[0];
+	size_t k = 0;
+
+	if (o->netns_columns) {
+		out[k++] = FIELD_NETNS;
+		out[k++] = FIELD_CONTAINER;
+	}
+	memcpy(out + k, c, n * sizeof(*c));
+	return k + n;
+}
+
 static uint64_t tui_now_ms(void)
 {
 	struct timespec ts;
@@ -56,12 +74,13 @@ static void tui_columns_for_tab(struct tui_app *a)
 {
 	if (a->custom_columns)
 		return;
-	if (a->tab == VIEW_TAB_UNIX)
-		view_set_columns(a->view, tui_cols_unix,
-				 sizeof tui_cols_unix / sizeof tui_cols_unix[0]);
-	else
-		view_set_columns(a->view, tui_cols_inet,
-				 sizeof tui_cols_inet / sizeof tui_cols_inet[0]);
+	{
+		enum field_id cols[VIEW_MAX_COLUMNS];
+		size_t n = tui_default_columns(a->o, a->tab == VIEW_TAB_UNIX,
+					       cols);
+
+		view_set_columns(a->view, cols, n);
+	}
 	memset(a->widths, 0, sizeof a->widths);
 	a->sort_col = SIZE_MAX;
 	view_set_sort(a->view, VIEW_SORT_NONE, a->invert);
@@ -392,6 +411,7 @@ int tui_open(const struct tui_opts *o, struct tui_app **out,
 {
 	struct tui_app *a;
 	struct view_opts vo;
+	enum field_id defcols[VIEW_MAX_COLUMNS];
 	struct snapshot s;
 	uint64_t took;
 
@@ -405,10 +425,13 @@ int tui_open(const struct tui_opts *o, struct tui_app **out,
 	view_opts_default(&vo);
 	vo.addr = o->addr;
 	vo.esc_flags = o->esc_flags;
-	vo.columns = o->ncolumns > 0 ? o->columns : tui_cols_inet;
-	vo.ncolumns = o->ncolumns > 0 ?
-			      o->ncolumns :
-			      sizeof tui_cols_inet / sizeof tui_cols_inet[0];
+	if (o->ncolumns > 0) {
+		vo.columns = o->columns;
+		vo.ncolumns = o->ncolumns;
+	} else {
+		vo.columns = defcols;
+		vo.ncolumns = tui_default_columns(o, 0, defcols);
+	}
 	a->custom_columns = o->ncolumns > 0;
 	a->view = view_new(&vo);
 	if (o->sort != VIEW_SORT_NONE) {

@@ -30,6 +30,7 @@ struct tui_opts {
 	int reverse;
 	int utf8;               /* the locale is UTF-8: line drawing too */
 	int tree;               /* start in the tree view */
+	int netns_columns;      /* Netns and Container columns first */
 };
 
 /* The TUI in parts, for a caller that drives it (the demo): open takes

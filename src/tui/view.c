@@ -44,6 +44,7 @@ enum view_diff {
 	VD_FILE = 1u << 8,
 	VD_PEER_NAME = 1u << 9,
 	VD_NEW = 1u << 10, /* born (or a tomb seen again) */
+	VD_NETNS = 1u << 11, /* its namespace's name, its container label */
 };
 
 /* Changes shown as a light "updated" (no event). Timers tick and
@@ -80,6 +81,9 @@ static const unsigned view_field_diff[FIELD_COUNT] = {
 	[FIELD_PEER_PID] = VD_PEER_OWNERS | VD_IDS,
 	[FIELD_PEER_COMM] = VD_PEER_OWNERS | VD_IDS,
 	[FIELD_PEER_NAME] = VD_PEER_NAME | VD_IDS,
+	[FIELD_NETNS] = VD_NETNS,
+	[FIELD_NETNS_INODE] = VD_NETNS,
+	[FIELD_CONTAINER] = VD_NETNS | VD_OWNERS,
 	[FIELD_PEER_INODE] = VD_IDS,
 	[FIELD_TIMER] = VD_TIMER,
 	[FIELD_FAMILY] = VD_ADDR,
@@ -118,6 +122,10 @@ struct vent {
 	unsigned char *bytes; /* name, tcp_info, cong, skmem */
 	size_t bytes_cap;
 	char *pname; /* the peer's name */
+	/* with namespaces (-N, --all-netns): the namespace's inode, and its
+	 * name then the container label, each NUL-terminated ("" if none) */
+	uint64_t ns_ino;
+	char *ns_text;
 	struct view_owners *own, *peer_own;
 	struct view_cell *cells; /* the cells, then their text */
 };
@@ -445,6 +453,7 @@ static void view_ent_release(struct view *v, uint32_t x)
 			 x);
 	free(e->bytes);
 	free(e->pname);
+	free(e->ns_text);
 	free(e->own);
 	free(e->peer_own);
 	free(e->cells);
@@ -612,6 +621,30 @@ static int view_refresh_owners(struct view *v, struct fields_ctx *tc,
 	return 1;
 }
 
+/* The namespace and the container label, kept: the tick's facts go. */
+static unsigned view_refresh_netns(struct vent *e, struct facts *f)
+{
+	const struct sock_rec *r = &e->pub.rec;
+	const struct netns_info *ns = facts_netns(f, r->netns);
+	const char *name = ns != NULL && ns->name != NULL ? ns->name : "";
+	const char *label = facts_container(f, r);
+	size_t nl = strlen(name), ll;
+
+	if (label == NULL)
+		label = "";
+	ll = strlen(label);
+	if (e->ns_text != NULL && e->ns_ino == (ns != NULL ? ns->ino : 0) &&
+	    strcmp(e->ns_text, name) == 0 &&
+	    strcmp(e->ns_text + strlen(e->ns_text) + 1, label) == 0)
+		return 0;
+	free(e->ns_text);
+	e->ns_text = xmalloc(nl + ll + 2);
+	memcpy(e->ns_text, name, nl + 1);
+	memcpy(e->ns_text + nl + 1, label, ll + 1);
+	e->ns_ino = ns != NULL ? ns->ino : 0;
+	return VD_NETNS;
+}
+
 /* Holders (when this tick has an owner table: without one, the last
  * known stay), a Unix socket's file and its peer's name. */
 static unsigned view_refresh_facts(struct view *v, struct vent *e,
@@ -634,6 +667,8 @@ static unsigned view_refresh_facts(struct view *v, struct vent *e,
 		e->pub.owners = e->own;
 		e->pub.peer_owners = e->peer_own;
 	}
+	if (facts_netns(tc->facts, 0) != NULL)
+		d |= view_refresh_netns(e, tc->facts);
 	if (r->family != AF_UNIX)
 		return d;
 	facts_file(tc->facts, r, &ff);
@@ -680,6 +715,9 @@ static int view_field_kept(enum field_id id)
 	case FIELD_PEER_PID:
 	case FIELD_PEER_COMM:
 	case FIELD_PEER_NAME:
+	case FIELD_NETNS:
+	case FIELD_NETNS_INODE:
+	case FIELD_CONTAINER:
 		return 1;
 	default:
 		return 0;
@@ -748,6 +786,25 @@ static void view_v_file(struct view *v, const struct vent *e,
 }
 
 /* fields_value(), with the kept facts. */
+/* As fields.c: the name, else the inode; the inode; the label. */
+static void view_v_netns(const struct vent *e, enum field_id id,
+			 struct field_val *fv)
+{
+	const char *label;
+
+	if (e->ns_text == NULL)
+		return;
+	label = e->ns_text + strlen(e->ns_text) + 1;
+	if (id == FIELD_CONTAINER) {
+		if (label[0] != '\0')
+			view_v_text(fv, label, strlen(label));
+	} else if (id == FIELD_NETNS && e->ns_text[0] != '\0') {
+		view_v_text(fv, e->ns_text, strlen(e->ns_text));
+	} else if (e->ns_ino != 0) {
+		view_v_num(fv, e->ns_ino);
+	}
+}
+
 static void view_value(struct view *v, const struct vent *e, enum field_id id,
 		       struct field_val *fv)
 {
@@ -785,6 +842,11 @@ static void view_value(struct view *v, const struct vent *e, enum field_id id,
 	case FIELD_PEER_NAME:
 		if (is_unix && r->peer_ino != 0)
 			view_v_unix_name(fv, e->pname, e->pub.peer_name_len);
+		return;
+	case FIELD_NETNS:
+	case FIELD_NETNS_INODE:
+	case FIELD_CONTAINER:
+		view_v_netns(e, id, fv);
 		return;
 	default:
 		fields_value(&v->fctx, id, r, fv);
@@ -1838,6 +1900,7 @@ void view_free(struct view *v)
 			continue;
 		free(e->bytes);
 		free(e->pname);
+		free(e->ns_text);
 		free(e->own);
 		free(e->peer_own);
 		free(e->cells);

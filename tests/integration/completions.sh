@@ -16,6 +16,15 @@ if [ -z "${BASH_VERSION:-}" ]; then
 	exec bash "$0" "$@"
 fi
 
+# -N completes the names under /var/run/netns: as root the test makes
+# its own there in a private mount namespace (on a tmpfs), which no other
+# program sees. unshare(1) execs in place: the pid tells the copy apart.
+if [ "${SC_COMP_MNTNS-}" != "$$" ] && [ "$(id -u)" -eq 0 ] &&
+	command -v ip >/dev/null 2>&1 && unshare -m true 2>/dev/null; then
+	export SC_COMP_MNTNS=$$
+	exec unshare -m --propagation private bash "$0" "$@"
+fi
+
 set -u
 export LC_ALL=C
 unset LANG LANGUAGE
@@ -39,6 +48,21 @@ done
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sockscope-comp.XXXXXX") || exit 99
 trap 'rm -rf "$tmp"' EXIT
+
+# The network namespaces -N offers: two made here, and no other.
+netns_names=
+if [ "${SC_COMP_MNTNS-}" = "$$" ]; then
+	unset SC_COMP_MNTNS
+	if mkdir -p /var/run/netns &&
+		mount -t tmpfs -o size=1m,mode=755 sockscope-comp /var/run/netns &&
+		ip netns add sc-comp-a && ip netns add sc-comp-b; then
+		netns_names='sc-comp-a sc-comp-b'
+		trap 'ip netns del sc-comp-a; ip netns del sc-comp-b; rm -rf "$tmp"' EXIT
+	else
+		echo "completions.sh: cannot make test network namespaces" >&2
+		exit 99
+	fi
+fi
 
 failed=0
 
@@ -114,10 +138,19 @@ for cmd in $commands; do
 	fi
 done
 
-states='established estab syn-sent syn-recv fin-wait-1 fin-wait-2 time-wait
-closed unconnected unconn close-wait last-ack listening listen closing all
-connected synchronized bucket big'
-predicates='sport dport src dst pid comm uid user path peer_comm inode'
+# The state names and the predicates of a filter expression: the parsers'
+# own tables, so that a new name must be completed too.
+states=$(sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)", .*/\1/p' \
+	"$top_srcdir/src/filter/state.c" 2>/dev/null)
+predicates=$(sed -nE 's/^[[:space:]]*\[EXPR_F_[A-Z_]+\] = \{ "([a-z_]+)",.*/\1/p' \
+	"$top_srcdir/src/filter/expr.c" 2>/dev/null)
+if [ -z "$states" ] || [ -z "$predicates" ]; then
+	echo "completions.sh: no state names in $top_srcdir/src/filter/state.c or no predicates in src/filter/expr.c" >&2
+	exit 99
+fi
+# one line each
+# shellcheck disable=SC2116,SC2086
+states=$(echo $states) predicates=$(echo $predicates)
 
 # The program as "sockscope" on PATH, whatever SOCKSCOPE's file is called.
 mkdir "$tmp/bin" "$tmp/home" "$tmp/files" || exit 99
@@ -211,6 +244,13 @@ why_target	sockscope why /tm
 why_target_rel	sockscope why -uJ --timeout 2s re
 why_abstract	sockscope why @
 why_more	sockscope why rec.nl 
+netns_long	sockscope --netns=sc-comp-
+netns_sep	sockscope -x --netns 
+netns_short	sockscope -N 
+netns_cluster	sockscope -tN sc-comp-a
+netns_path	sockscope -N ./re
+netns_next	sockscope -tN sc-comp-a 
+netns_operand	sockscope -t netns = sc-comp-
 EOF
 for cmd in $commands; do
 	printf 'cmd_dash_%s\tsockscope %s -\n' "$cmd" "$cmd" >>"$tmp/cases"
@@ -258,7 +298,9 @@ check_shell()
 	# shellcheck disable=SC2046,SC2086 # lists of words
 	{
 		expect_exactly "$sh" "$f" output $fields help
-		expect_exactly "$sh" "$f" output_comma state,comm state,cookie
+		# the fields that start with "co" (comm, cookie, ...)
+		expect_exactly "$sh" "$f" output_comma \
+			$(printf 'state,%s\n' $fields | grep '^state,co')
 		expect_exactly "$sh" "$f" sort $fields
 		expect_exactly "$sh" "$f" sort_sep $fields
 		# a field already in the list is not offered again
@@ -325,7 +367,9 @@ check_live()
 				$(printf '%s\n' $cmd_opts_tui | grep -- '^--')
 		fi
 	}
-	expect_exactly "$sh" "$f" tui_output_comma state,comm state,cookie
+	# shellcheck disable=SC2046,SC2086 # lists of words
+	expect_exactly "$sh" "$f" tui_output_comma \
+		$(printf 'state,%s\n' $fields | grep '^state,co')
 	expect_exactly "$sh" "$f" tui_color auto always never
 	expect_exactly "$sh" "$f" tui_backend auto netlink proc
 	expect_has "$sh" "$f" tui_pred_op = != lt ge
@@ -349,6 +393,7 @@ check_commands()
 		expect_exactly "$sh" "$f" not_first state exclude not $predicates
 	}
 	expect_exactly "$sh" "$f" cmd_prefix demo
+	# demo's long options that start with --c
 	expect_exactly "$sh" "$f" demo_c --closer --color
 	expect_exactly "$sh" "$f" demo_closer client server
 	expect_exactly "$sh" "$f" demo_closer_sep client server
@@ -382,6 +427,7 @@ check_commands()
 	expect_exactly "$sh" "$f" why_target_rel rec.nl
 	expect_exactly "$sh" "$f" why_abstract
 	expect_no_args "$sh" "$f" why_more
+	check_netns "$sh" "$f"
 
 	# after "sockscope CMD -": exactly the options of CMD --help, so
 	# none of the listing's
@@ -399,6 +445,27 @@ check_commands()
 		# shellcheck disable=SC2086 # a list of words
 		expect_exactly "$sh" "$f" "cmd_dash_$cmd" ${!var}
 	done
+}
+
+# check_netns NAME FILE: -N and --netns offer the network namespaces, by
+# name, or a path; the word after one is no option value. Only where -N
+# exists, and as root (this test made the namespaces).
+check_netns()
+{
+	local sh=$1 f=$2 key
+	printf '%s\n' "$shorts" | grep -qx -- -N || return
+	if [ -z "$netns_names" ]; then
+		skip "$sh: not root: no network namespaces made to complete for -N"
+		return
+	fi
+	for key in netns_long netns_sep netns_short netns_operand; do
+		# shellcheck disable=SC2086 # a list of words
+		expect_exactly "$sh" "$f" "$key" $netns_names
+	done
+	expect_exactly "$sh" "$f" netns_cluster sc-comp-a
+	expect_exactly "$sh" "$f" netns_path ./rec.nl
+	# shellcheck disable=SC2086 # a list of words
+	expect_exactly "$sh" "$f" netns_next state exclude not $predicates
 }
 
 # listing_only CMD: a regular expression matching the listing's options

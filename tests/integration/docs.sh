@@ -112,6 +112,57 @@ if [ -z "$longs" ] || [ -z "$shorts" ]; then
 	fail "found no options in $SOCKSCOPE --help"
 fi
 
+# ---- --version is in the GNU format -----------------------------------------
+# The GNU coding standards: the name and version, a copyright line, the
+# licence, and the two standard sentences.
+ran=$((ran + 1))
+if ! "$SOCKSCOPE" --version >"$tmp/version" 2>&1; then
+	fail "$SOCKSCOPE --version failed: $(head -n 3 "$tmp/version")"
+fi
+version_re=(
+	'^sockscope [0-9]+\.[0-9]+\.[0-9]+$'
+	'^Copyright \(C\) [0-9]{4} .+\.$'
+	'^License [^ ]+: .+ <https?://[^>]+>\.$'
+	'^This is free software: you are free to change and redistribute it\.$'
+	'^There is NO WARRANTY, to the extent permitted by law\.$'
+)
+bad=0
+for i in "${!version_re[@]}"; do
+	line=$(sed -n "$((i + 1))p" "$tmp/version")
+	if ! [[ $line =~ ${version_re[i]} ]]; then
+		fail "--version line $((i + 1)) is '$line', want /${version_re[i]}/"
+		bad=1
+	fi
+done
+[ "$bad" -eq 0 ] && echo "ok: --version is in the GNU format"
+
+# ---- --help fits a terminal, and groups its options -------------------------
+# check_width WHAT FILE: no line of FILE is wider than 80 columns, and it
+# has no tabs (whose width depends on the terminal).
+check_width()
+{
+	local wide
+	wide=$(awk 'length($0) > 80 { print NR ": " $0 }' "$2")
+	if [ -n "$wide" ]; then
+		fail "$1 has lines wider than 80 columns:"
+		printf '%s\n' "$wide"
+	elif grep -q "$(printf '\t')" "$2"; then
+		fail "$1 has tabs"
+	else
+		echo "ok: $1 fits in 80 columns"
+	fi
+}
+ran=$((ran + 1))
+check_width "sockscope --help" "$tmp/help"
+# the listing's options come in groups: a heading ending in ':' ahead of
+# each run of option lines
+groups=$(grep -cE '^[A-Z][A-Za-z ]+:$' "$tmp/help")
+if [ "$groups" -lt 3 ]; then
+	fail "sockscope --help has $groups option group headings, want several"
+else
+	echo "ok: sockscope --help groups its options under $groups headings"
+fi
+
 # The man page as a reader sees it: the source spells --tcp as "Fl -tcp".
 # The sed drops overstriking (bold), without needing col(1).
 rendered=$tmp/page.txt
@@ -167,6 +218,7 @@ for cmd in $commands; do
 	fi
 	written="$written $cmd"
 	ran=$((ran + 1))
+	check_width "sockscope $cmd --help" "$tmp/help.$cmd"
 	opts=$(help_opts "$tmp/help.$cmd")
 	if [ -z "$opts" ]; then
 		fail "found no options in $SOCKSCOPE $cmd --help"
@@ -202,6 +254,98 @@ for cmd in $commands; do
 		echo "ok: every option of 'sockscope $cmd --help' is in ${section:+its man page subsection and }the completion"
 	fi
 done
+
+# ---- every field and JSON member is documented ------------------------------
+# section NAME: the lines of the rendered man page's section NAME.
+section()
+{
+	awk -v s="$1" '/^[^ ]/ { in_s = ($0 == s); next } in_s' "$rendered"
+}
+# has_word FILE WORD: WORD occurs in FILE, not as a part of a longer name.
+has_word()
+{
+	grep -qE -- "(^|[^a-z0-9_])$2([^a-z0-9_]|\$)" "$1"
+}
+if [ -n "$rendered" ]; then
+	ran=$((ran + 1))
+	section FIELDS >"$tmp/page.fields"
+	if ! "$SOCKSCOPE" --output=help >"$tmp/fields" 2>&1; then
+		fail "$SOCKSCOPE --output=help failed: $(head -n 3 "$tmp/fields")"
+	fi
+	check_width "sockscope --output=help" "$tmp/fields"
+	bad=0
+	for field in $(sed -nE 's/^  ([a-z][a-z0-9_]*) .*/\1/p' "$tmp/fields"); do
+		if ! has_word "$tmp/page.fields" "$field"; then
+			fail "field $field (--output=help) is not in the man page's FIELDS"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ] && echo "ok: every field of --output=help is in FIELDS"
+fi
+# The state names and the predicates of a filter expression, from the
+# parsers' tables, in the sections that describe the two languages.
+if [ -n "$rendered" ]; then
+	ran=$((ran + 1))
+	states=$(sed -nE 's/^[[:space:]]*\{ "([a-z0-9-]+)", .*/\1/p' \
+		"$top_srcdir/src/filter/state.c")
+	preds=$(sed -nE 's/^[[:space:]]*\[EXPR_F_[A-Z_]+\] = \{ "([a-z_]+)",.*/\1/p' \
+		"$top_srcdir/src/filter/expr.c")
+	if [ -z "$states" ] || [ -z "$preds" ]; then
+		fail "no state names in src/filter/state.c or no predicates in src/filter/expr.c"
+	fi
+	section 'STATE FILTER' >"$tmp/page.states"
+	section 'FILTER EXPRESSION' >"$tmp/page.expr"
+	bad=0
+	for w in $states; do
+		if ! grep -qE -- "(^|[^a-z0-9-])$w([^a-z0-9-]|\$)" "$tmp/page.states"; then
+			fail "state name $w (src/filter/state.c) is not in STATE FILTER"
+			bad=1
+		fi
+	done
+	for w in $preds; do
+		if ! has_word "$tmp/page.expr" "$w"; then
+			fail "predicate $w (src/filter/expr.c) is not in FILTER EXPRESSION"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ] && echo "ok: every state name and predicate is in the man page"
+fi
+# The members of the JSON the program writes for the recorded fixtures,
+# with every detail option (nested members too: tcp_info's, the
+# explanations'), in JSON OUTPUT or EXPLANATIONS.
+fixtures=$(ls "$top_srcdir"/tests/fixtures/netlink/*.rec 2>/dev/null)
+if [ -z "$rendered" ]; then
+	:
+elif ! command -v jq >/dev/null 2>&1; then
+	skip "jq is not installed: JSON members not checked in the man page"
+elif [ -z "$fixtures" ]; then
+	fail "no recorded fixtures in $top_srcdir/tests/fixtures/netlink"
+else
+	ran=$((ran + 1))
+	{ section 'JSON OUTPUT'; section EXPLANATIONS; } >"$tmp/page.json"
+	: >"$tmp/json"
+	for f in $fixtures; do
+		for mode in --json --json=lines; do
+			if ! "$SOCKSCOPE" --replay="$f" -a -eimo --explain "$mode" \
+				>>"$tmp/json" 2>"$tmp/json.err"; then
+				fail "sockscope --replay=$f -a -eimo --explain $mode failed: $(head -n 3 "$tmp/json.err")"
+			fi
+		done
+	done
+	members=$(jq -r 'paths | map(select(type == "string")) | last // empty' \
+		"$tmp/json" | sort -u)
+	if [ -z "$members" ]; then
+		fail "no JSON members found in the output for the fixtures"
+	fi
+	bad=0
+	for m in $members; do
+		if ! has_word "$tmp/page.json" "$m"; then
+			fail "JSON member $m is in neither JSON OUTPUT nor EXPLANATIONS of the man page"
+			bad=1
+		fi
+	done
+	[ "$bad" -eq 0 ] && echo "ok: every JSON member is documented ($(echo "$members" | wc -l) checked)"
+fi
 
 # ---- the completion completes ----------------------------------------------
 # Runs in a child bash: bash_completion changes shell options and defines

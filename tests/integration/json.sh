@@ -71,7 +71,7 @@ base = dict(local_address=None, local_port=None, peer_address=None,
             peer_owners_status=None, peer_path=None, peer_abstract=None,
             file_status=None, file_mode=None, file_uid=None,
             file_owner=None, file_gid=None, file_group=None, timer=None,
-            tcp_info=None, memory=None)
+            tcp_info=None, memory=None, netns=None, container=None)
 def obj(**kw):
     o = dict(base)
     o.update(kw)
@@ -82,7 +82,8 @@ M = E["M"]
 check("document: schema_version", 1, doc["schema_version"])
 check("document: no unknown owners as root", 0, doc["unknown_owners"])
 check("document: keys in order",
-      ["schema_version", "unknown_owners", "sockets", "explanations"],
+      ["schema_version", "unknown_owners", "netns", "sockets",
+       "explanations"],
       list(doc.keys()))
 check("document: no explanations unless asked", None, doc["explanations"])
 check("srv_l: the Unix listener",
