@@ -195,8 +195,9 @@ if ip netns add "$NS" 2>/dev/null; then
 	tui_start --all-netns -tln
 	WHAT="--all-netns: Netns and Container come first" check \
 		wait_for '^Netns +Container +Netid +State'
+	# (the 120 columns cut the holder: under valgrind its name is longer)
 	WHAT="--all-netns: the other namespace's listener, under its name" check \
-		wait_for "^$NS +- +tcp +LISTEN +0 +128 127\.0\.0\.1:7002 +0\.0\.0\.0:\* +users:\(\(\"sockscope\",pid"
+		wait_for "^$NS +- +tcp +LISTEN +0 +128 127\.0\.0\.1:7002 +0\.0\.0\.0:\* +users:\(\(\""
 	WHAT="--all-netns: the test's own listener, under its namespace's inode" check \
 		wait_for "^[0-9]+ +- +tcp +LISTEN +0 +128 127\.0\.0\.1:7001 "
 	$TM send-keys -t tui '\' "netns = $NS" Enter
