@@ -9,9 +9,11 @@
 #include "collect/procfs.h"
 #include "collect/record.h"
 #include "collect/unix_diag.h"
+#include "util/sbuf.h"
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <linux/inet_diag.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -86,6 +88,9 @@ struct collect_parse {
 	const struct collect_query *q;
 	const struct collect_consumer *c;
 	unsigned long bad; /* messages that did not parse */
+	/* The tcp/IPv4 dump made by one request for both families: the
+	 * IPv6 messages wait here for the tcp/IPv6 dump. */
+	struct sbuf *ipv6;
 };
 
 static int collect_parse_msg(const struct nlmsghdr *nlh, void *ud)
@@ -94,6 +99,18 @@ static int collect_parse_msg(const struct nlmsghdr *nlh, void *ud)
 	struct sock_rec rec;
 	int r;
 
+	if (p->ipv6 != NULL &&
+	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
+	    ((const struct inet_diag_msg *)NLMSG_DATA(nlh))->idiag_family ==
+		    AF_INET6) {
+		size_t len = nlh->nlmsg_len, padded = NLMSG_ALIGN(len);
+		char *to = sbuf_room(p->ipv6, padded);
+
+		memcpy(to, nlh, len);
+		memset(to + len, 0, padded - len);
+		p->ipv6->len += padded;
+		return 0;
+	}
 	if (p->dump == COLLECT_DUMP_UNIX)
 		r = unix_diag_parse(nlh, &rec);
 	else
@@ -428,10 +445,53 @@ static int collect_fallback(enum collect_dump d, const struct collect_query *q,
 	return procfs_collect_dump(root, d, q, c, rep, err);
 }
 
+/* Whether the TCP dumps of both families can be one request: both are
+ * wanted, live and unrecorded (a recording keeps one dump per family), and
+ * one kernel-side filter suits both. Each dump of a family walks the
+ * kernel's whole TCP hash table, which every namespace shares unless given
+ * its own (net.ipv4.tcp_child_ehash_entries): one walk instead of two
+ * halves the work, most of all for --all-netns. */
+static int collect_tcp_together(const struct collect_query *q,
+				const struct collect_opts *o)
+{
+	if (o->replay_path != NULL || o->record_path != NULL ||
+	    !collect_dump_wanted(q, COLLECT_DUMP_TCP4) ||
+	    !collect_dump_wanted(q, COLLECT_DUMP_TCP6))
+		return 0;
+	if ((q->bytecode[0] == NULL) != (q->bytecode[1] == NULL))
+		return 0;
+	return q->bytecode[0] == NULL ||
+	       (q->bytecode_len[0] == q->bytecode_len[1] &&
+		memcmp(q->bytecode[0], q->bytecode[1], q->bytecode_len[0]) ==
+			0);
+}
+
+/* The tcp/IPv6 dump from the messages the tcp/IPv4 one set aside. */
+static int collect_set_aside(const struct sbuf *ipv6,
+			     struct collect_parse *parse)
+{
+	size_t off = 0;
+
+	while (off < ipv6->len) {
+		const struct nlmsghdr *nlh =
+			(const struct nlmsghdr *)(const void *)(ipv6->p + off);
+		int r = collect_parse_msg(nlh, parse);
+
+		if (r < 0)
+			return r;
+		off += NLMSG_ALIGN(nlh->nlmsg_len);
+	}
+	return 0;
+}
+
 int collect_run(const struct collect_query *q, const struct collect_opts *o,
 		const struct collect_consumer *c, struct collect_report *rep,
 		struct sc_err *err)
 {
+	/* together: TCP of both families by one request (while the kernel
+	 * takes it); set_aside: that request was answered */
+	int together = collect_tcp_together(q, o), set_aside = 0;
+	struct sbuf ipv6 = { 0 };
 	struct nl_sock nl = { 0 };
 	struct record_writer recw = { .fd = -1 };
 	struct replay rp = { 0 };
@@ -483,6 +543,11 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 			ret = collect_fallback(d, q, o, c, rep, NULL, err);
 			continue;
 		}
+		if (d == COLLECT_DUMP_TCP6 && set_aside) {
+			if (c->begin == NULL || (ret = c->begin(c->ud, d)) == 0)
+				ret = collect_set_aside(&ipv6, &parse);
+			continue;
+		}
 
 		for (;;) {
 			unsigned char reqbuf[INET_DIAG_REQ_BUF];
@@ -495,13 +560,30 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 			    (ret = c->begin(c->ud, d)) < 0)
 				break;
 			parse.bad = 0;
+			ipv6.len = 0;
+			parse.ipv6 = d == COLLECT_DUMP_TCP4 && together
+					     ? &ipv6
+					     : NULL;
 			if (o->replay_path != NULL) {
 				out = collect_replay_dump(&rp, &parse, &w, err,
 							  &cb_ret);
 			} else {
-				if (collect_build_req(d, q, reqbuf,
-						      sizeof(reqbuf),
-						      &req) < 0) {
+				if (parse.ipv6 != NULL) {
+					struct inet_diag_want both = {
+						.states = q->states,
+						.internals = q->internals,
+						.bytecode = q->bytecode[0],
+						.bytecode_len =
+							q->bytecode_len[0],
+					};
+					req = inet_diag_build_tcp_req(
+						reqbuf, sizeof(reqbuf), &both);
+				}
+				if (parse.ipv6 == NULL
+					    ? collect_build_req(d, q, reqbuf,
+								sizeof(reqbuf),
+								&req) < 0
+					    : req == NULL) {
 					ret = sc_err_set(err, EINVAL,
 							 "cannot build request");
 					break;
@@ -521,8 +603,20 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 					    parse.bad + w.malformed,
 					    collect_dump_name(d));
 			tries++;
-			if (out == OUT_OK)
+			if (out == OUT_OK) {
+				set_aside = parse.ipv6 != NULL;
 				break;
+			}
+			if (out == OUT_KERNEL_ERROR && parse.ipv6 != NULL) {
+				/* a kernel without the original interface:
+				 * one dump per family */
+				together = 0;
+				tries = 0;
+				if (c->discard != NULL &&
+				    (ret = c->discard(c->ud, d)) < 0)
+					break;
+				continue;
+			}
 			if (out == OUT_STOPPED) {
 				ret = cb_ret;
 				break;
@@ -579,6 +673,7 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 	}
 	if (have_nl)
 		nl_close(&nl);
+	sbuf_free(&ipv6);
 	if (o->record_path != NULL) {
 		struct sc_err cerr;
 		if (record_close(&recw, &cerr) < 0 && ret == 0) {

@@ -14,32 +14,35 @@
 #include <linux/inet_diag.h>
 #include <linux/sock_diag.h>
 
-struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
-				     int protocol,
-				     const struct inet_diag_want *w)
+/* The extensions asked for: each costs kernel time per socket, so only
+ * what is shown. */
+static uint8_t inet_diag_ext(const struct inet_diag_want *w)
 {
-	struct inet_diag_req_v2 *req;
-	void *extra;
-	unsigned states = w->states;
-	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
+	uint8_t ext = 0;
 
-	if (nlh == NULL)
-		return NULL;
-	req = extra;
-	req->sdiag_family = (uint8_t)family;
-	req->sdiag_protocol = (uint8_t)protocol;
-	/* Extensions only when shown: each costs kernel time per socket. */
-	req->idiag_ext = 0;
 	if (w->internals & COLLECT_INT_INFO)
-		req->idiag_ext |= (1u << (INET_DIAG_INFO - 1)) |
-				  (1u << (INET_DIAG_CONG - 1));
+		ext |= (1u << (INET_DIAG_INFO - 1)) |
+		       (1u << (INET_DIAG_CONG - 1));
 	if (w->internals & COLLECT_INT_MEM)
-		req->idiag_ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
-	/* Request sockets (TCP_NEW_SYN_RECV, 12) are what ss shows as
-	 * SYN-RECV; ask for them whenever SYN-RECV is wanted. */
+		ext |= 1u << (INET_DIAG_SKMEMINFO - 1);
+	return ext;
+}
+
+/* Request sockets (TCP_NEW_SYN_RECV, 12) are what ss shows as SYN-RECV;
+ * ask for them whenever SYN-RECV is wanted. */
+static uint32_t inet_diag_states(const struct inet_diag_want *w)
+{
+	uint32_t states = w->states;
+
 	if (states & SOCK_STATE_BIT(SOCK_ST_SYN_RECV))
 		states |= 1u << 12;
-	req->idiag_states = states;
+	return states;
+}
+
+static struct nlmsghdr *inet_diag_put_bytecode(struct nlmsghdr *nlh,
+					       size_t cap,
+					       const struct inet_diag_want *w)
+{
 	if (w->bytecode != NULL && w->bytecode_len > 0) {
 		if (w->bytecode_len > INET_DIAG_BC_MAX ||
 		    nlh->nlmsg_len + MNL_ATTR_HDRLEN +
@@ -50,6 +53,43 @@ struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
 			     w->bytecode_len, w->bytecode);
 	}
 	return nlh;
+}
+
+struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
+				     int protocol,
+				     const struct inet_diag_want *w)
+{
+	struct inet_diag_req_v2 *req;
+	void *extra;
+	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
+
+	if (nlh == NULL)
+		return NULL;
+	req = extra;
+	req->sdiag_family = (uint8_t)family;
+	req->sdiag_protocol = (uint8_t)protocol;
+	req->idiag_ext = inet_diag_ext(w);
+	req->idiag_states = inet_diag_states(w);
+	return inet_diag_put_bytecode(nlh, cap, w);
+}
+
+struct nlmsghdr *inet_diag_build_tcp_req(void *buf, size_t cap,
+					 const struct inet_diag_want *w)
+{
+	struct inet_diag_req *req;
+	void *extra;
+	struct nlmsghdr *nlh = nl_diag_dump_req(buf, cap, sizeof(*req), &extra);
+
+	if (nlh == NULL)
+		return NULL;
+	/* The request of the original interface: the kernel dumps it with
+	 * the family unspecified, so one walk finds both families. */
+	nlh->nlmsg_type = TCPDIAG_GETSOCK;
+	req = extra;
+	req->idiag_family = AF_INET;
+	req->idiag_ext = inet_diag_ext(w);
+	req->idiag_states = inet_diag_states(w);
+	return inet_diag_put_bytecode(nlh, cap, w);
 }
 
 /* The oldest tcp_info a kernel sends (2.6.10: up to tcpi_total_retrans);

@@ -28,6 +28,14 @@ struct nlmsghdr *inet_diag_build_req(void *buf, size_t cap, int family,
 				     int protocol,
 				     const struct inet_diag_want *w);
 
+/* Build the one request that dumps the TCP sockets of both address
+ * families in a single walk of the kernel's tables: TCPDIAG_GETSOCK, the
+ * original interface's request (ss sends it when no family is given). Its
+ * answers are the same inet_diag messages, each with its own family. The
+ * bytecode must suit both families. NULL if it does not fit in cap. */
+struct nlmsghdr *inet_diag_build_tcp_req(void *buf, size_t cap,
+					 const struct inet_diag_want *w);
+
 /* Parse one inet_diag answer. netid is SOCK_NETID_TCP or SOCK_NETID_UDP.
  * Returns 0, or -1 if the message is malformed (too short, bad family,
  * bad state, attribute that does not fit). */

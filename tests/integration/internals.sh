@@ -46,20 +46,27 @@ def listener(host, port, backlog=5):
     keep.append(s)
     return s
 
-# keepalive on the client; 1000 bytes each way, then idle
+# Every listener is bound before any client connects: a client's ephemeral
+# port is drawn from a range that holds these ports, and would take one.
 l = listener("127.0.0.1", 42001)
+l6 = listener("::1", 42002)
+lz = listener("127.0.0.1", 42003)
+lt = listener("127.0.0.1", 42004)
+ld = listener("127.0.0.1", 42005)
+ld.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 30)
+lf = listener("127.0.0.1", 42006, backlog=0)
+
+# keepalive on the client; 1000 bytes each way, then idle
 c = socket.create_connection(("127.0.0.1", 42001))
 a, _ = l.accept()
 c.setsockopt(socket.SOL_SOCKET, socket.SO_KEEPALIVE, 1)
 c.sendall(b"x" * 1000); a.recv(4096); a.sendall(b"y" * 1000); c.recv(4096)
 keep += [c, a]; note("ka_c", c); note("ka_s", a)
 # idle IPv6 connection
-l6 = listener("::1", 42002)
 c6 = socket.create_connection(("::1", 42002))
 a6, _ = l6.accept()
 keep += [c6, a6]; note("v6_c", c6); note("v6_s", a6)
 # zero window: the receiver does not read, the sender probes (persist)
-lz = listener("127.0.0.1", 42003)
 cz = socket.socket()
 cz.connect(("127.0.0.1", 42003))
 az, _ = lz.accept()
@@ -71,19 +78,15 @@ except BlockingIOError:
     pass
 keep += [cz, az]; note("zw_c", cz); note("zw_s", az)
 # TIME-WAIT on the client, which closes first
-lt = listener("127.0.0.1", 42004)
 ct = socket.create_connection(("127.0.0.1", 42004))
 at, _ = lt.accept()
 note("tw_c", ct)
 ct.close(); time.sleep(0.1); at.close()
 # SYN-RECV: with TCP_DEFER_ACCEPT the listener keeps the request socket
 # until data comes and re-sends its SYN-ACK
-ld = listener("127.0.0.1", 42005)
-ld.setsockopt(socket.IPPROTO_TCP, socket.TCP_DEFER_ACCEPT, 30)
 cd = socket.create_connection(("127.0.0.1", 42005))
 keep.append(cd); note("sr_c", cd)
 # SYN-SENT: a full accept queue drops the SYN, which is retransmitted
-lf = listener("127.0.0.1", 42006, backlog=0)
 cf = socket.create_connection(("127.0.0.1", 42006))
 cs = socket.socket()
 cs.setblocking(False)

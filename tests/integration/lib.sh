@@ -46,6 +46,10 @@ if ! ip link set lo up; then
 	echo "ERROR: $0: cannot bring up lo in the test namespace"
 	exit 99
 fi
+# Clients take their ports from 61000-64999 here, above every fixed port
+# the tests bind: a connect() made before a listener binds cannot take the
+# listener's port (the range is the namespace's own; best effort).
+echo "61000 64999" >/proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || true
 
 set -u
 export LC_ALL=C

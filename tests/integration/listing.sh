@@ -292,4 +292,42 @@ for id in ustr_l ustr_c ustr_a upair_a upair_b udgr_path udgr_abs; do
 		1 "$n"
 done
 
+
+# TCP of both families is one request (TCPDIAG_GETSOCK: one walk of the
+# kernel's table) when one kernel-side filter suits both; the rows are
+# exactly those of the two one-family dumps, IPv4 first. --record keeps
+# one dump per family.
+if command -v strace >/dev/null 2>&1; then
+	tcp_requests() { # ARGS...: the sock_diag requests sockscope ARGS sends
+		strace -f -qq -e trace=sendto -e signal=none \
+			-o "$SC_TMP/strace" "$SOCKSCOPE" "$@" >"$SC_TMP/out" \
+			2>"$SC_TMP/err"
+		grep -o 'nlmsg_type=[A-Z_]*' "$SC_TMP/strace" |
+			sed 's/nlmsg_type=//' | tr '\n' ' ' | sed 's/ $//'
+	}
+	for f in "" "sport = :41000 or dport = :41001" "src 127.0.0.1"; do
+		assert_eq "-tanH $f: one request for both families" \
+			TCPDIAG_GETSOCK "$(tcp_requests -tanH $f)"
+		squeeze <"$SC_TMP/out" >"$SC_TMP/both"
+		sc_list -4 -tanH $f && squeeze <"$SC_TMP/out" >"$SC_TMP/split"
+		sc_list -6 -tanH $f && squeeze <"$SC_TMP/out" >>"$SC_TMP/split"
+		assert_same_lines "-tanH $f: the rows of -4 then -6" \
+			"$SC_TMP/split" "$SC_TMP/both"
+	done
+	assert_eq "-4 -tan: one request of one family" SOCK_DIAG_BY_FAMILY \
+		"$(tcp_requests -4 -tan)"
+	assert_eq "-tan --record: one dump per family" \
+		"SOCK_DIAG_BY_FAMILY SOCK_DIAG_BY_FAMILY" \
+		"$(tcp_requests -tanH --record="$SC_TMP/rec")"
+	sc_list -tanH && squeeze <"$SC_TMP/out" >"$SC_TMP/both"
+	assert_eq "-tanH: every TCP row of the population" 20 \
+		"$(grep -c . "$SC_TMP/both")"
+	sc_list -tanH --replay="$SC_TMP/rec"
+	squeeze <"$SC_TMP/out" >"$SC_TMP/replayed"
+	assert_same_lines "-tan --replay: the same rows" "$SC_TMP/both" \
+		"$SC_TMP/replayed"
+else
+	echo "strace is not installed: the request checks are skipped"
+fi
+
 sc_done
