@@ -451,13 +451,7 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct sc_err *err)
 		o->query.states = STATE_SET_LISTENING;
 	else
 		o->query.states = STATE_SET_DEFAULT;
-	if (cli_words(argc, argv, optind, o, err) < 0)
-		return -1;
-	/* a TIME-WAIT socket is closed already (and the kernel cannot
-	 * destroy one): -K leaves them out */
-	if (o->kill)
-		o->query.states &= ~SOCK_STATE_BIT(SOCK_ST_TIME_WAIT);
-	return 0;
+	return cli_words(argc, argv, optind, o, err);
 }
 
 void cli_usage(struct obuf *out)

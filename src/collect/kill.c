@@ -95,8 +95,19 @@ static int kill_keep(void *ud, const struct sock_rec *r)
 	switch (e.code) {
 	case ENOENT:
 		break; /* closed meanwhile */
-	case EPERM:
 	case EOPNOTSUPP:
+		if (r->state == SOCK_ST_TIME_WAIT) {
+			/* a kernel that closes full sockets, not these */
+			sc_err_set(&e, EOPNOTSUPP,
+				   "this kernel cannot close TIME-WAIT "
+				   "sockets");
+			if (k->failed++ == 0)
+				k->first = e;
+			break;
+		}
+		k->fatal = e.code;
+		break;
+	case EPERM:
 		k->fatal = e.code;
 		break;
 	default:

@@ -2,7 +2,8 @@
 # kill.sh - sockscope -K: the dry run lists what would be closed and
 # closes nothing; with --yes exactly the matching connection is closed,
 # listed, and its peer sees a reset while the other connection lives on;
-# the message without CAP_NET_ADMIN; usage errors.
+# TIME-WAIT closed when selected; the message without CAP_NET_ADMIN; usage
+# errors.
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: kill.sh needs python3"; exit 77; }
@@ -127,6 +128,38 @@ assert_eq "the closed socket's owner gets an error" "error ConnectionAbortedErro
 run_sc -K --yes -tn "$F"
 assert_eq "--yes again: nothing left to close" "State Recv-Q Send-Q Local Address:Port Peer Address:Port" "$(squeeze <"$SC_TMP/out")"
 wait "$ppid" 2>/dev/null
+
+# ---- TIME-WAIT: selected as in ss (-a or the state word), and closed ---------
+python3 - <<'EOF2' || die "no TIME-WAIT socket"
+import socket, time
+l = socket.socket(); l.bind(("127.0.0.1", 5001)); l.listen()
+c = socket.create_connection(("127.0.0.1", 5001), source_address=("127.0.0.1", 40003))
+a, _ = l.accept()
+c.close(); time.sleep(0.2); a.close(); l.close()
+EOF2
+# (the earlier connections left TIME-WAIT sockets too: this one by port)
+T='dport = :5001'
+TW="0 0 127.0.0.1:40003 127.0.0.1:5001"
+sc_list -tan -H state time-wait "$T"
+assert_eq "TIME-WAIT: the client's side, which closed first" "$TW" "$(squeeze <"$SC_TMP/out")"
+run_sc -K -tn "$T"
+assert_eq "TIME-WAIT: not among the connected sockets -K selects by default" \
+	"State Recv-Q Send-Q Local Address:Port Peer Address:Port" "$(squeeze <"$SC_TMP/out")"
+run_sc -K -tan "$T"
+assert_eq "-K -a: TIME-WAIT selected (dry run)" \
+	"State Recv-Q Send-Q Local Address:Port Peer Address:Port
+TIME-WAIT $TW" "$(squeeze <"$SC_TMP/out")"
+run_sc -K --yes -tn state time-wait "$T"
+assert_eq "-K --yes state time-wait: exit 0" 0 "$SC_RC"
+assert_eq "-K --yes state time-wait: the closed row" \
+	"Recv-Q Send-Q Local Address:Port Peer Address:Port
+$TW" "$(squeeze <"$SC_TMP/out")"
+assert_eq "-K --yes state time-wait: nothing on stderr" "" "$(cat "$SC_TMP/err")"
+sc_list -tan -H state time-wait "$T"
+assert_eq "TIME-WAIT: gone at once" "" "$(cat "$SC_TMP/out")"
+if command -v ss >/dev/null 2>&1; then
+	assert_eq "TIME-WAIT: ss agrees" "" "$(ss -tanH state time-wait "$T")"
+fi
 
 # ---- UDP: a connected socket is closed too --------------------------------------
 python3 - "$SC_TMP" <<'EOF' &
