@@ -251,12 +251,6 @@ static int cli_check_live(const struct cli_opts *o, int unix_asked,
 				  "namespace; it cannot be combined with -N or "
 				  "--all-netns (run it inside the namespace, "
 				  "e.g. with ip netns exec)");
-	if (o->kill && (o->netns != NULL || o->all_netns))
-		return sc_err_set(err, EINVAL,
-				  "-K works in the current network namespace; "
-				  "it cannot be combined with -N or "
-				  "--all-netns (run it inside the namespace, "
-				  "e.g. with ip netns exec)");
 	if (o->continuous_ns != 0 && !o->events &&
 	    (o->tui || o->kill || o->record_path != NULL ||
 	     o->replay_path != NULL))

@@ -648,7 +648,7 @@ static int listing_main(int argc, char **argv, int once)
 	if (o->reverse)
 		rows_view_reverse(&view);
 	/* -K --yes: the view keeps the sockets closed, which are listed */
-	if (o->kill && o->yes && kill_view(&view, &err) < 0) {
+	if (o->kill && o->yes && kill_view(&view, m.snap.netns, &err) < 0) {
 		listing_errline(err.msg);
 		kill_failed = 1;
 	}

@@ -2,9 +2,12 @@
 #include "config.h"
 
 #include "collect/kill.h"
+#include "collect/netns.h"
+#include "util/xalloc.h"
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -77,20 +80,68 @@ int kill_sock(struct nl_sock *nl, const struct sock_rec *r,
 }
 
 struct kill_walk {
-	struct nl_sock nl;
+	/* one sock_diag socket per namespace (SOCK_DESTROY names a socket
+	 * within the namespace of the netlink socket it comes through):
+	 * nl[0] alone without ns; opened when first needed */
+	struct nl_sock *nl;
+	unsigned char *tried;
+	const struct netns_set *ns;
 	int fatal;            /* EPERM or EOPNOTSUPP seen: try no more */
 	unsigned long failed; /* other failures */
 	struct sc_err first;  /* the first of those */
 };
 
+static void kill_failed(struct kill_walk *k, const struct sc_err *e)
+{
+	if (k->failed++ == 0)
+		k->first = *e;
+}
+
+/* The socket for namespace idx; NULL (counted as failed) when it cannot
+ * be had. */
+static struct nl_sock *kill_nl(struct kill_walk *k, size_t idx)
+{
+	struct sc_err e = { 0 };
+	int fd;
+
+	if (k->nl[idx].mnl != NULL)
+		return &k->nl[idx];
+	if (k->tried[idx])
+		goto unusable;
+	k->tried[idx] = 1;
+	if (k->ns == NULL || k->ns->v[idx].own) {
+		if (nl_open(&k->nl[idx], &e) == 0)
+			return &k->nl[idx];
+	} else {
+		fd = netns_socket_in(k->ns, idx, AF_NETLINK,
+				     SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG,
+				     &e);
+		if (fd >= 0 && nl_adopt(&k->nl[idx], fd, &e) == 0)
+			return &k->nl[idx];
+	}
+	kill_failed(k, &e);
+	return NULL;
+unusable:
+	/* its other sockets fail alike: counted, the first error kept */
+	k->failed++;
+	return NULL;
+}
+
 static int kill_keep(void *ud, const struct sock_rec *r)
 {
 	struct kill_walk *k = ud;
 	struct sc_err e = { 0 };
+	size_t idx = k->ns != NULL ? r->netns : 0;
+	struct nl_sock *nl;
 
 	if (k->fatal != 0)
 		return 0;
-	if (kill_sock(&k->nl, r, &e) == 0)
+	if (k->ns != NULL && idx >= k->ns->n)
+		return 0;
+	nl = kill_nl(k, idx);
+	if (nl == NULL)
+		return 0;
+	if (kill_sock(nl, r, &e) == 0)
 		return 1;
 	switch (e.code) {
 	case ENOENT:
@@ -101,8 +152,7 @@ static int kill_keep(void *ud, const struct sock_rec *r)
 			sc_err_set(&e, EOPNOTSUPP,
 				   "this kernel cannot close TIME-WAIT "
 				   "sockets");
-			if (k->failed++ == 0)
-				k->first = e;
+			kill_failed(k, &e);
 			break;
 		}
 		k->fatal = e.code;
@@ -111,25 +161,27 @@ static int kill_keep(void *ud, const struct sock_rec *r)
 		k->fatal = e.code;
 		break;
 	default:
-		if (k->failed++ == 0)
-			k->first = e;
+		kill_failed(k, &e);
 		break;
 	}
 	return 0;
 }
 
-int kill_view(struct rows_view *v, struct sc_err *err)
+int kill_view(struct rows_view *v, const struct netns_set *ns,
+	      struct sc_err *err)
 {
-	struct kill_walk k = { 0 };
+	struct kill_walk k = { .ns = ns };
+	size_t n = ns != NULL ? ns->n : 1;
 
 	if (v->n == 0)
 		return 0;
-	if (nl_open(&k.nl, err) < 0) {
-		v->n = 0;
-		return -1;
-	}
+	k.nl = xcalloc(n, sizeof(*k.nl));
+	k.tried = xcalloc(n, 1);
 	rows_view_filter(v, kill_keep, &k);
-	nl_close(&k.nl);
+	for (size_t i = 0; i < n; i++)
+		nl_close(&k.nl[i]);
+	free(k.nl);
+	free(k.tried);
 	if (k.fatal == EOPNOTSUPP)
 		return sc_err_set(err, EOPNOTSUPP,
 				  "kernel lacks CONFIG_INET_DIAG_DESTROY: "

@@ -26,11 +26,15 @@ int kill_sock(struct nl_sock *nl, const struct sock_rec *r,
 	      struct sc_err *err);
 
 /* Close every socket of v; v keeps those closed (a socket gone already
- * is dropped silently). The first EPERM or EOPNOTSUPP stops it: every
- * other socket would fail alike. Returns 0, or -1 with err set: no
- * netlink socket, EOPNOTSUPP ("kernel lacks CONFIG_INET_DIAG_DESTROY"),
- * EPERM ("closing sockets needs CAP_NET_ADMIN"), or sockets that could
- * not be closed (the others were). */
-int kill_view(struct rows_view *v, struct sc_err *err);
+ * is dropped silently). With ns (-N, --all-netns), each socket is closed
+ * through a sock_diag socket of its own namespace (struct sock_rec.netns
+ * indexes ns). The first EPERM or EOPNOTSUPP stops it: every other socket
+ * would fail alike. Returns 0, or -1 with err set: EOPNOTSUPP ("kernel
+ * lacks CONFIG_INET_DIAG_DESTROY"), EPERM ("closing sockets needs
+ * CAP_NET_ADMIN"), or sockets that could not be closed, those of a
+ * namespace that could not be entered among them (the others were). */
+struct netns_set;
+int kill_view(struct rows_view *v, const struct netns_set *ns,
+	      struct sc_err *err);
 
 #endif

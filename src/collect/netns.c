@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
 #include <unistd.h>
@@ -292,6 +293,7 @@ void netns_set_free(struct netns_set *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].name);
 		free(s->v[i].label);
+		free(s->v[i].path);
 	}
 	free(s->v);
 	for (size_t i = 0; i < s->pl_n; i++)
@@ -484,7 +486,9 @@ static int netns_open_info(const struct netns_set *s,
 	struct stat st;
 	int fd;
 
-	if (e->name != NULL)
+	if (e->path != NULL)
+		snprintf(path, sizeof(path), "%s", e->path);
+	else if (e->name != NULL)
 		snprintf(path, sizeof(path), "%s/%s", NETNS_RUN_DIR, e->name);
 	else
 		snprintf(path, sizeof(path), "%s/%u/ns/net", s->proc_root,
@@ -822,6 +826,8 @@ static int netns_collect_one(const struct netns_select *sel,
 	u64map_free(&by_ino);
 	if (netns_all_digits(sel->spec))
 		e->pid = (uint32_t)strtoul(sel->spec, NULL, 10);
+	else if (strchr(sel->spec, '/') != NULL)
+		e->path = xstrdup(sel->spec);
 	if (sel->labels) {
 		/* the label is the namespace's processes' (all of them) */
 		struct netns_set *all = netns_set_new(s->proc_root);
@@ -916,6 +922,74 @@ int netns_collect(const struct netns_select *sel,
 		s->listed = 1;
 	*out = s;
 	return 0;
+}
+
+struct netns_sock {
+	int nsfd, domain, type, protocol;
+	int fd, errnum, entered;
+};
+
+static void *netns_sock_thread(void *arg)
+{
+	struct netns_sock *t = arg;
+
+	if (setns(t->nsfd, CLONE_NEWNET) < 0) {
+		t->errnum = errno;
+		return NULL;
+	}
+	t->entered = 1;
+	t->fd = socket(t->domain, t->type, t->protocol);
+	if (t->fd < 0)
+		t->errnum = errno;
+	return NULL;
+}
+
+int netns_socket_in(const struct netns_set *s, size_t idx, int domain,
+		    int type, int protocol, struct sc_err *err)
+{
+	struct netns_sock t = { .domain = domain, .type = type,
+				.protocol = protocol, .fd = -1 };
+	const struct netns_info *e = &s->v[idx];
+	char id[ESC_MAX(256) + 8];
+	pthread_t tid;
+
+	if (e->own) {
+		t.fd = socket(domain, type, protocol);
+		if (t.fd < 0)
+			return sc_err_set(err, errno, "cannot open a socket: %s",
+					  strerror(errno));
+		return t.fd;
+	}
+	netns_ident(e, id, sizeof(id));
+	t.nsfd = netns_open_info(s, e);
+	if (t.nsfd < 0)
+		return sc_err_set(err, -t.nsfd,
+				  "cannot open network namespace %s: %s", id,
+				  strerror(-t.nsfd));
+	/* a thread of its own: setns() would move the caller's for good */
+	if (pthread_create(&tid, NULL, netns_sock_thread, &t) != 0) {
+		close(t.nsfd);
+		return sc_err_set(err, EAGAIN,
+				  "cannot start a thread to enter network "
+				  "namespace %s",
+				  id);
+	}
+	pthread_join(tid, NULL);
+	close(t.nsfd);
+	if (!t.entered)
+		return sc_err_set(err, t.errnum,
+				  "cannot enter network namespace %s: %s%s", id,
+				  strerror(t.errnum),
+				  t.errnum == EPERM || t.errnum == EACCES
+					  ? " (entering needs CAP_SYS_ADMIN; "
+					    "run as root)"
+					  : "");
+	if (t.fd < 0)
+		return sc_err_set(err, t.errnum,
+				  "cannot open a socket in network namespace "
+				  "%s: %s",
+				  id, strerror(t.errnum));
+	return t.fd;
 }
 
 void netns_skip_note(const struct netns_set *s, char *out, size_t cap)

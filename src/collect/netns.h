@@ -39,6 +39,7 @@ struct netns_info {
 	char *label;
 	int own;     /* the caller's namespace */
 	int label_conflict;
+	char *path;  /* -N PATH: the nsfs file it was opened by; NULL */
 };
 
 struct netns_set {
@@ -94,5 +95,14 @@ size_t netns_cgroup_file_label(const char *text, size_t len, char *out,
 /* The note for skipped namespaces: "3 network namespaces skipped
  * (entering needs CAP_SYS_ADMIN; run as root)". "" when none. */
 void netns_skip_note(const struct netns_set *s, char *out, size_t cap);
+
+/* A socket(domain, type, protocol) created inside namespace idx of s (a
+ * netlink socket answers for, and hears, the namespace it was created
+ * in; it stays there after the helper thread that entered it is gone).
+ * The caller's own namespace is not entered. Returns the descriptor, or
+ * -1 with err set: err->code EACCES/EPERM when the namespace cannot be
+ * entered, ESRCH/ENOENT when it is gone. */
+int netns_socket_in(const struct netns_set *s, size_t idx, int domain,
+		    int type, int protocol, struct sc_err *err);
 
 #endif

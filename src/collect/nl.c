@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <libmnl/libmnl.h>
 #include <linux/sock_diag.h>
@@ -19,13 +20,27 @@
 
 int nl_open(struct nl_sock *s, struct sc_err *err)
 {
-	int one = 1;
+	int fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG);
 
-	s->mnl = mnl_socket_open2(NETLINK_SOCK_DIAG, SOCK_CLOEXEC);
-	if (s->mnl == NULL)
+	if (fd < 0)
 		return sc_err_set(err, errno,
 				  "cannot open sock_diag netlink socket: %s",
 				  strerror(errno));
+	return nl_adopt(s, fd, err);
+}
+
+int nl_adopt(struct nl_sock *s, int fd, struct sc_err *err)
+{
+	int one = 1;
+
+	s->mnl = mnl_socket_fdopen(fd);
+	if (s->mnl == NULL) {
+		int e = errno;
+		close(fd);
+		return sc_err_set(err, e,
+				  "cannot use sock_diag netlink socket: %s",
+				  strerror(e));
+	}
 	if (mnl_socket_bind(s->mnl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		int e = errno;
 		mnl_socket_close(s->mnl);

@@ -26,6 +26,9 @@ struct nl_sock {
 };
 
 int nl_open(struct nl_sock *s, struct sc_err *err);
+/* The same for fd, a NETLINK_SOCK_DIAG socket opened elsewhere (in
+ * another network namespace); taken over, closed on failure. */
+int nl_adopt(struct nl_sock *s, int fd, struct sc_err *err);
 void nl_close(struct nl_sock *s);
 /* Send a request; stamps nlmsg_seq with a fresh sequence number. */
 int nl_send(struct nl_sock *s, struct nlmsghdr *req, struct sc_err *err);

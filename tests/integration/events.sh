@@ -1,8 +1,8 @@
 #!/bin/bash
 # events.sh - sockscope --events through a scripted TCP sequence (listen,
 # connect, accept, close by each side, a connection that opens and closes
-# between two snapshots, the listener closed): the exact events of each
-# step, the steps in order; Unix sockets and owners in JSON Lines; -c's
+# between two snapshots, the listener closed, TIME-WAIT expiring): the
+# exact events of each step, the steps in order; Unix sockets and owners in JSON Lines; -c's
 # repeated listing; usage errors, signals and write errors.
 . "$(dirname "$0")/lib.sh"
 
@@ -95,6 +95,7 @@ step(3, 2)
 # 4: the server closes: its socket goes (the destroy notification says
 # so); the client's becomes TIME-WAIT
 a.close()
+tw_start = time.time()
 step(4, 2)
 # 5: a connection that lives less than one interval
 c = socket.create_connection(("127.0.0.1", 5000), source_address=("127.0.0.1", 40002))
@@ -104,6 +105,8 @@ step(5, 3)
 # 6: the listener closes
 l.close()
 step(6, 1)
+vars["TW_START"] = int(tw_start)
+vars["SEEN"] = seen
 with open(f"{tmp}/vars", "w") as f:
     for k, v in vars.items():
         f.write(f"{k}={v}\n")
@@ -156,16 +159,6 @@ if awk '{ if ($1 !~ /^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9][0-9][0-9]$/ || $1 
 else
 	fail "times are HH:MM:SS.mmm, in order" "" "$(cut -d' ' -f1 "$SC_TMP/events.txt" | tr '\n' ' ')"
 fi
-# The kernel has no sysctl for the TIME-WAIT time (60 s; tcp_fin_timeout
-# is FIN-WAIT-2's), so its expiry is not part of the sequence.
-if [ -e /proc/sys/net/ipv4/tcp_tw_timeout ]; then
-	echo "note: this kernel has tcp_tw_timeout; the expiry is still not tested"
-else
-	echo "note: no sysctl shortens TIME-WAIT here: its expiry is not tested"
-fi
-stop "$epid"
-assert_eq "SIGTERM: exit 0" 0 "$STOP_RC"
-assert_eq "nothing on stderr" "" "$(cat "$SC_TMP/events.err")"
 stop "$spid"
 assert_eq "state established: SIGTERM: exit 0" 0 "$STOP_RC"
 cat "$SC_TMP/step2.exp" "$SC_TMP/step3.exp" >"$SC_TMP/estab.exp"
@@ -305,5 +298,35 @@ assert_eq "-c to /dev/full: the write error" "sockscope: write error: No space l
 rc=0
 "$SOCKSCOPE" -tln --continuous=0.1 2>"$SC_TMP/pipe.err" | head -n 1 >/dev/null || rc=$?
 assert_eq "-c into a closed pipe: the write error" "sockscope: write error: Broken pipe" "$(cat "$SC_TMP/pipe.err")"
+
+# ---- the TIME-WAIT sockets of steps 4 and 5 expire ---------------------------------
+# No sysctl shortens TIME-WAIT (TCP_TIMEWAIT_LEN, 60 s; tcp_fin_timeout is
+# FIN-WAIT-2's): the first --events process, still running, waits for the
+# real expiry while the sections above ran.
+wait_tw() {
+	[ "$(tail -n +$((SEEN + 1)) "$SC_TMP/events.txt" | grep -c '^[0-9:.]* died tcp TIME-WAIT 127\.0\.0\.1:4000[12] ')" -ge 2 ]
+}
+while ! wait_tw && [ $(($(date +%s) - TW_START)) -lt 100 ]; do
+	sleep 0.5
+done
+tail -n +$((SEEN + 1)) "$SC_TMP/events.txt" | grep ' 127\.0\.0\.1:4000[12] ' >"$SC_TMP/tw.lines"
+cut -d' ' -f2- "$SC_TMP/tw.lines" | sort >"$SC_TMP/tw.got"
+printf '%s\n' "died tcp TIME-WAIT 127.0.0.1:40001 $S ino:0" \
+	"died tcp TIME-WAIT 127.0.0.1:40002 $S ino:0" >"$SC_TMP/tw.exp"
+assert_same_lines "TIME-WAIT expiry: each TIME-WAIT socket dies, and nothing else of theirs" \
+	"$SC_TMP/tw.exp" "$SC_TMP/tw.got"
+# when: TCP_TIMEWAIT_LEN after the change into TIME-WAIT (the timer wheel
+# rounds a 60 s timeout up by at most 4 s; a snapshot every 0.3 s)
+tw_in=$(grep ' FIN-WAIT-2->TIME-WAIT 127\.0\.0\.1:40001 ' "$SC_TMP/events.txt" | cut -d' ' -f1)
+tw_out=$(grep ' died tcp TIME-WAIT 127\.0\.0\.1:40001 ' "$SC_TMP/events.txt" | cut -d' ' -f1)
+lived=$(awk -v a="$tw_in" -v b="$tw_out" 'BEGIN {
+	split(a, x, ":"); split(b, y, ":")
+	d = (y[1] * 3600 + y[2] * 60 + y[3]) - (x[1] * 3600 + x[2] * 60 + x[3])
+	if (d < 0) d += 86400
+	print (d >= 59 && d <= 70) ? "between 59 and 70 s" : d " s" }')
+assert_eq "TIME-WAIT expiry: after the kernel's 60 s" "between 59 and 70 s" "$lived"
+stop "$epid"
+assert_eq "SIGTERM: exit 0" 0 "$STOP_RC"
+assert_eq "nothing on stderr" "" "$(cat "$SC_TMP/events.err")"
 
 sc_done
