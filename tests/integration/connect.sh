@@ -39,14 +39,6 @@ stop() {
 	wait "$1" 2>/dev/null || STOP_RC=$?
 }
 
-wait_until() {
-	local i
-	for ((i = 0; i < WAIT_TENTHS; i++)); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 count_lines() {
 	grep -cE -- "$1" "$2" 2>/dev/null

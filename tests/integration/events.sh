@@ -11,14 +11,6 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP: events.sh needs python3"; ex
 # Valgrind (the suite's wrapper) makes every snapshot slow: generous waits.
 WAIT_TENTHS=300
 
-wait_until() {
-	local i
-	for ((i = 0; i < WAIT_TENTHS; i++)); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # stop PID: SIGTERM and wait; exit status in STOP_RC.
 stop() {

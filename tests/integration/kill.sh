@@ -10,14 +10,6 @@ command -v python3 >/dev/null 2>&1 || { echo "SKIP: kill.sh needs python3"; exit
 
 WAIT_TENTHS=300
 
-wait_until() {
-	local i
-	for ((i = 0; i < WAIT_TENTHS; i++)); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 usage_err() {
 	local what=$1 want=$2

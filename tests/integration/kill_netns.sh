@@ -6,6 +6,8 @@
 # peer sees a reset, the others live on); --all-netns closes the matching
 # one of every namespace, listed with its namespace; a namespace gone
 # meanwhile.
+# --all-netns: this test must see its own namespaces only
+SC_PRIVATE_HOST=1
 . "$(dirname "$0")/lib.sh"
 
 WAIT_TENTHS=200
@@ -22,27 +24,12 @@ if ! ip netns add "$NS_A" 2>"$SC_TMP/ipns.err"; then
 fi
 
 kill_netns_cleanup() {
-	local pid
-	for pid in $SC_PIDS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in $SC_PIDS; do
-		wait "$pid" 2>/dev/null
-	done
-	SC_PIDS=
+	sc_stop_pids
 	ip netns del "$NS_A" 2>/dev/null
 	sc_cleanup
 }
 trap kill_netns_cleanup EXIT
 
-wait_until() {
-	local i
-	for ((i = 0; i < WAIT_TENTHS; i++)); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # pair.py TAG: a listener on 127.0.0.1:5000 and clients from 40001 and
 # 40002; each client blocks in recv() and writes what it got to

@@ -20,10 +20,27 @@ fi
 
 # unshare(1) execs in place, so the pid survives the switch: a matching
 # SC_NETNS_PID tells the re-run copy apart from a stale exported value.
-if [ "${SC_NETNS_PID-}" != "$$" ]; then
+#
+# A test that looks at every namespace on the host (--all-netns) sets
+# SC_PRIVATE_HOST=1 before sourcing this: as root it then runs in its own
+# pid and mount namespaces too, with a /proc of its own and an empty
+# /var/run/netns, so that it sees its own namespaces and processes only,
+# not those of the tests running beside it. There it is pid 1 (unshare
+# --fork), which tells the copy apart.
+sc_private_copy() {
+	[ -n "${SC_PRIVATE_HOST-}" ] && [ "$$" = 1 ] && [ -n "${SC_NETNS_PID-}" ]
+}
+if [ "${SC_NETNS_PID-}" != "$$" ] && ! sc_private_copy; then
 	SC_NETNS_PID=$$
 	SC_NETNS_OUTER=$(readlink /proc/self/ns/net)
 	export SC_NETNS_PID SC_NETNS_OUTER
+	if [ -n "${SC_PRIVATE_HOST-}" ] && [ "$(id -u)" -eq 0 ] &&
+		unshare -n -m -p --fork --mount-proc true 2>/dev/null; then
+		export SC_PRIVATE_HOST
+		exec unshare -n -m -p --fork --mount-proc --propagation private \
+			bash "$0" "$@"
+	fi
+	unset SC_PRIVATE_HOST
 	if [ "$(id -u)" -eq 0 ] && unshare -n true 2>/dev/null; then
 		exec unshare -n bash "$0" "$@"
 	fi
@@ -37,6 +54,13 @@ unset SC_NETNS_PID
 if [ "$(readlink /proc/self/ns/net)" = "$SC_NETNS_OUTER" ]; then
 	echo "ERROR: $0: still in the outer network namespace after unshare"
 	exit 99
+fi
+if [ -n "${SC_PRIVATE_HOST-}" ]; then
+	if ! { mkdir -p /var/run/netns &&
+		mount -t tmpfs -o size=1m,mode=755 sockscope-test /var/run/netns; }; then
+		echo "ERROR: $0: cannot give the test an empty /var/run/netns"
+		exit 99
+	fi
 fi
 if ! command -v ip >/dev/null 2>&1; then
 	echo "SKIP: $0: ip(8) is needed to bring up lo in the test namespace"
@@ -66,7 +90,9 @@ die() {
 	exit 99
 }
 
-sc_cleanup() {
+# Stop the processes the test started (SC_PIDS): SIGTERM, then wait for
+# each. Tests with a cleanup of their own call it first.
+sc_stop_pids() {
 	local pid
 	for pid in $SC_PIDS; do
 		kill -TERM "$pid" 2>/dev/null
@@ -75,6 +101,10 @@ sc_cleanup() {
 		wait "$pid" 2>/dev/null
 	done
 	SC_PIDS=
+}
+
+sc_cleanup() {
+	sc_stop_pids
 	if [ -n "$SC_TMP" ]; then
 		rm -rf "$SC_TMP"
 	fi
@@ -118,6 +148,18 @@ fail() {
 		echo "  expected: $(sc_visible "$2")"
 		echo "  got:      $(sc_visible "$3")"
 	fi
+}
+
+# wait_until COMMAND: eval COMMAND every 0.1 s until it succeeds, for at
+# most WAIT_TENTHS tenths of a second (default 200; valgrind is slow).
+# Returns 1 if it never did.
+wait_until() {
+	local i
+	for ((i = 0; i < ${WAIT_TENTHS:-200}; i++)); do
+		eval "$1" && return 0
+		sleep 0.1
+	done
+	return 1
 }
 
 pass() {

@@ -6,6 +6,8 @@
 # container labels from docker- and podman-shaped cgroups; the netns and
 # container predicates, JSON, --backend=proc; an unprivileged run that
 # lists what it can and says what it skipped; usage and runtime errors.
+# --all-netns: this test must see its own namespaces only
+SC_PRIVATE_HOST=1
 . "$(dirname "$0")/lib.sh"
 
 WAIT_TENTHS=200
@@ -26,15 +28,9 @@ CG_MADE=
 ALIAS_MADE=
 
 netns_cleanup() {
-	local d pid
+	local d
 	# the test's processes first, so that their cgroups empty out
-	for pid in $SC_PIDS; do
-		kill -TERM "$pid" 2>/dev/null
-	done
-	for pid in $SC_PIDS; do
-		wait "$pid" 2>/dev/null
-	done
-	SC_PIDS=
+	sc_stop_pids
 	for d in $CG_MADE; do
 		rmdir "$d" 2>/dev/null
 	done

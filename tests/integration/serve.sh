@@ -49,14 +49,6 @@ stop_serve() {
 
 # wait_until CONDITION: evaluate it every 0.1 s until it holds (0) or the
 # wait runs out (1).
-wait_until() {
-	local i
-	for ((i = 0; i < WAIT_TENTHS; i++)); do
-		eval "$1" && return 0
-		sleep 0.1
-	done
-	return 1
-}
 
 # count_lines PATTERN FILE: lines matching the extended regex.
 count_lines() {

@@ -7,6 +7,8 @@
 # tree nests the accepted connection under its listener; a Unix path with
 # an escape sequence shows escaped; the layout survives a resize to 80x24;
 # q exits 0 and restores the terminal; --color=never draws no colour.
+# --all-netns: this test must see its own namespaces only
+SC_PRIVATE_HOST=1
 . "$(dirname "$0")/lib.sh"
 
 command -v tmux >/dev/null 2>&1 || {
