@@ -245,12 +245,6 @@ static int cli_check_live(const struct cli_opts *o, int unix_asked,
 				  "-K, --count-by, --output, --sort, "
 				  "--reverse, --explain, --tui, --record or "
 				  "--replay");
-	if (o->events && (o->netns != NULL || o->all_netns))
-		return sc_err_set(err, EINVAL,
-				  "--events works in the current network "
-				  "namespace; it cannot be combined with -N or "
-				  "--all-netns (run it inside the namespace, "
-				  "e.g. with ip netns exec)");
 	if (o->continuous_ns != 0 && !o->events &&
 	    (o->tui || o->kill || o->record_path != NULL ||
 	     o->replay_path != NULL))

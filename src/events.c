@@ -44,13 +44,27 @@ struct ev_event {
 	int prev_facts;    /* the record is from the last snapshot */
 	uint64_t time_ns;  /* CLOCK_REALTIME */
 	struct sock_rec rec; /* borrowed pointers into a snapshot's rows */
+	/* with -N/--all-netns: its namespace (in prev or cur; NULL when
+	 * neither lists it any more) and that namespace's inode */
+	const struct netns_info *ns;
+	uint64_t ns_ino;
 };
 
 /* A destroy notification not yet matched with the snapshots. */
 struct ev_pending {
 	struct sock_rec rec; /* without its borrowed pointers */
 	uint64_t time_ns;
+	uint64_t ns_ino; /* the namespace whose socket told it; 0: own */
 	unsigned age;
+};
+
+/* The destroy notifications of one namespace: a netlink socket hears the
+ * namespace it was created in. Without -N/--all-netns there is one, for
+ * the caller's namespace (ino 0). */
+struct ev_nsock {
+	uint64_t ino;
+	struct destroy_sock ds;
+	int seen; /* listed by the last snapshot */
 };
 
 struct ev_ctx {
@@ -72,6 +86,14 @@ struct ev_ctx {
 	struct sbuf line;
 	uint32_t *order, *tmp;
 	size_t cap_order;
+	/* the destroy sockets; pfd has room for one per socket and one more */
+	struct ev_nsock *nsk;
+	size_t nnsk, cap_nsk;
+	struct pollfd *pfd;
+	uint64_t drain_ino; /* the namespace of the socket being read */
+	unsigned long lost_gone; /* overruns of sockets closed since */
+	int netns_on;      /* -N or --all-netns: events name their namespace */
+	int skip_told, open_warned;
 };
 
 static uint64_t ev_now(clockid_t id)
@@ -144,7 +166,129 @@ static void ev_on_destroy(void *ud, const struct sock_rec *r)
 	p->rec.skmem = NULL;
 	p->rec.skmem_len = 0;
 	p->time_ns = ev_now(CLOCK_REALTIME);
+	p->ns_ino = c->drain_ino;
 	p->age = 0;
+}
+
+static int ev_drain(struct ev_ctx *c, size_t k, struct sc_err *err)
+{
+	c->drain_ino = c->nsk[k].ino;
+	return destroy_drain(&c->nsk[k].ds, ev_on_destroy, c, err);
+}
+
+static int ev_drain_all(struct ev_ctx *c, struct sc_err *err)
+{
+	for (size_t k = 0; k < c->nnsk; k++)
+		if (ev_drain(c, k, err) < 0)
+			return -1;
+	return 0;
+}
+
+static unsigned long ev_lost(const struct ev_ctx *c)
+{
+	unsigned long n = c->lost_gone;
+
+	for (size_t k = 0; k < c->nnsk; k++)
+		n += c->nsk[k].ds.lost;
+	return n;
+}
+
+static struct ev_nsock *ev_nsock_add(struct ev_ctx *c, uint64_t ino)
+{
+	struct ev_nsock *k;
+
+	if (c->nnsk == c->cap_nsk) {
+		c->cap_nsk = c->cap_nsk ? c->cap_nsk * 2 : 8;
+		c->nsk = xreallocarray(c->nsk, c->cap_nsk, sizeof(*c->nsk));
+		c->pfd = xreallocarray(c->pfd, c->cap_nsk + 1,
+				       sizeof(*c->pfd));
+	}
+	k = &c->nsk[c->nnsk++];
+	memset(k, 0, sizeof(*k));
+	k->ino = ino;
+	k->ds.fd = -1;
+	k->seen = 1;
+	return k;
+}
+
+static void ev_open_warn(struct ev_ctx *c, const char *msg)
+{
+	if (c->open_warned)
+		return;
+	c->open_warned = 1;
+	fprintf(stderr,
+		"sockscope: warning: %s: sockets that live less than one "
+		"interval are not reported\n",
+		msg);
+}
+
+/* One destroy socket per namespace the snapshot found: opened for a new
+ * one, closed (after reading what it holds) for one that is gone. A
+ * namespace that cannot be entered keeps its entry, without a socket, so
+ * that it is not tried again every interval; the snapshot counts it as
+ * skipped. Returns 0 or -1 with err set. */
+static int ev_nsock_sync(struct ev_ctx *c, const struct collect_query *q,
+			 struct sc_err *err)
+{
+	const struct netns_set *s = c->cur.netns;
+	struct u64map by_ino = { 0 }; /* namespace inode -> index in nsk */
+	size_t k;
+	int added;
+
+	if (!c->netns_on || s == NULL ||
+	    c->o->collect.backend == COLLECT_BACKEND_PROC)
+		return 0;
+	for (k = 0; k < c->nnsk; k++) {
+		c->nsk[k].seen = 0;
+		*u64map_put(&by_ino, c->nsk[k].ino, &added) = (uint32_t)k;
+	}
+	for (size_t i = 0; i < s->n; i++) {
+		const uint32_t *v = u64map_get(&by_ino, s->v[i].ino);
+		struct ev_nsock *n;
+		struct sc_err oe = { 0 };
+
+		if (v != NULL) {
+			c->nsk[*v].seen = 1;
+			continue;
+		}
+		n = ev_nsock_add(c, s->v[i].ino);
+		if (destroy_open_in(&n->ds, q, s, i, &oe) < 0 &&
+		    oe.code != EPERM && oe.code != EACCES &&
+		    oe.code != ESRCH && oe.code != ENOENT)
+			ev_open_warn(c, oe.msg);
+	}
+	u64map_free(&by_ino);
+	k = 0;
+	while (k < c->nnsk) {
+		if (c->nsk[k].seen) {
+			k++;
+			continue;
+		}
+		if (ev_drain(c, k, err) < 0)
+			return -1;
+		c->lost_gone += c->nsk[k].ds.lost;
+		destroy_close(&c->nsk[k].ds);
+		c->nsk[k] = c->nsk[--c->nnsk];
+	}
+	return 0;
+}
+
+/* Namespace idx of a snapshot, or NULL. */
+static const struct netns_info *ev_ns_of(const struct snapshot *s,
+					 unsigned idx)
+{
+	return s->netns != NULL && idx < s->netns->n ? &s->netns->v[idx]
+						     : NULL;
+}
+
+/* The namespace of a row's index in a snapshot, as the events name it. */
+static void ev_set_ns(struct ev_ctx *c, struct ev_event *e,
+		      const struct snapshot *s)
+{
+	if (!c->netns_on)
+		return;
+	e->ns = ev_ns_of(s, e->rec.netns);
+	e->ns_ino = e->ns != NULL ? e->ns->ino : 0;
 }
 
 static int ev_on_diff(void *ud, enum diff_kind kind, size_t pi, size_t ci)
@@ -158,12 +302,14 @@ static int ev_on_diff(void *ud, enum diff_kind kind, size_t pi, size_t ci)
 	case DIFF_BORN:
 		rows_get(c->cur.rows, ci, &e.rec);
 		e.state = e.rec.state;
+		ev_set_ns(c, &e, &c->cur);
 		break;
 	case DIFF_STATE:
 		rows_get(c->prev.rows, pi, &p);
 		rows_get(c->cur.rows, ci, &e.rec);
 		e.old_state = p.state;
 		e.state = e.rec.state;
+		ev_set_ns(c, &e, &c->cur);
 		break;
 	case DIFF_DIED: {
 		size_t k;
@@ -171,6 +317,7 @@ static int ev_on_diff(void *ud, enum diff_kind kind, size_t pi, size_t ci)
 		rows_get(c->prev.rows, pi, &e.rec);
 		e.old_state = e.rec.state;
 		e.prev_facts = 1;
+		ev_set_ns(c, &e, &c->prev);
 		k = e.rec.cookie != 0 ? ev_pending_find(c, e.rec.cookie)
 				      : c->npend;
 		if (k < c->npend) {
@@ -201,20 +348,26 @@ static int ev_wants_notice(const struct ev_event *e)
 
 /* Deaths found before their notification came: wait for it a little
  * (once per tick), so that each is told once, as the kernel told it. */
-static int ev_late_notices(struct ev_ctx *c, struct destroy_sock *ds,
-			   struct sc_err *err)
+static int ev_late_notices(struct ev_ctx *c, struct sc_err *err)
 {
-	struct pollfd pfd = { .fd = ds->fd, .events = POLLIN };
-	size_t i;
+	size_t i, n = 0;
 
-	if (ds->fd < 0)
+	for (size_t k = 0; k < c->nnsk; k++)
+		if (c->nsk[k].ds.fd >= 0)
+			n++;
+	if (n == 0)
 		return 0;
 	for (i = 0; i < c->nev && !ev_wants_notice(&c->ev[i]); i++)
 		;
 	if (i == c->nev)
 		return 0;
-	if (poll(&pfd, 1, EVENTS_NOTICE_WAIT_MS) > 0 &&
-	    destroy_drain(ds, ev_on_destroy, c, err) < 0)
+	for (size_t k = 0; k < c->nnsk; k++)
+		c->pfd[k] = (struct pollfd){ .fd = c->nsk[k].ds.fd,
+					     .events = POLLIN };
+	/* one wait for all: the notices of several namespaces come from
+	 * one work queue */
+	if (poll(c->pfd, c->nnsk, EVENTS_NOTICE_WAIT_MS) > 0 &&
+	    ev_drain_all(c, err) < 0)
 		return -1;
 	for (; i < c->nev; i++) {
 		struct ev_event *e = &c->ev[i];
@@ -232,6 +385,37 @@ static int ev_late_notices(struct ev_ctx *c, struct destroy_sock *ds,
 	return 0;
 }
 
+/* The row of a minisocket with p's addresses in p's namespace, or
+ * DIFF_NONE (addresses repeat from one namespace to another). */
+static size_t ev_find_minisock(const struct ev_ctx *c,
+			       const struct ev_pending *p)
+{
+	if (!c->netns_on)
+		return diff_index_find_minisock(&c->cur_ix, &p->rec);
+	return diff_index_find_minisock_ns(&c->cur_ix, &p->rec, p->ns_ino);
+}
+
+/* A socket only its notification saw: its namespace by inode, in this
+ * snapshot (its index there, for the filter) or else in the last. */
+static void ev_pending_ns(struct ev_ctx *c, struct ev_event *e)
+{
+	const struct netns_set *s = c->cur.netns;
+
+	if (!c->netns_on)
+		return;
+	e->rec.netns = UINT16_MAX; /* no namespace of the facts */
+	for (size_t i = 0; s != NULL && i < s->n; i++)
+		if (s->v[i].ino == e->ns_ino) {
+			e->rec.netns = (uint16_t)i;
+			e->ns = &s->v[i];
+			return;
+		}
+	s = c->prev.netns;
+	for (size_t i = 0; s != NULL && i < s->n; i++)
+		if (s->v[i].ino == e->ns_ino)
+			e->ns = &s->v[i];
+}
+
 /* The notifications the diff did not explain. */
 static void ev_match_pending(struct ev_ctx *c)
 {
@@ -242,9 +426,7 @@ static void ev_match_pending(struct ev_ctx *c)
 		size_t k = diff_index_find_cookie(&c->cur_ix, p->rec.cookie);
 
 		if (ev_died_recently(c, p->rec.cookie) ||
-		    (k == DIFF_NONE &&
-		     diff_index_find_minisock(&c->cur_ix, &p->rec) !=
-			     DIFF_NONE)) {
+		    (k == DIFF_NONE && ev_find_minisock(c, p) != DIFF_NONE)) {
 			/* told already, or a full socket that became a
 			 * minisocket the snapshots list */
 			ev_pending_del(c, i);
@@ -271,8 +453,10 @@ static void ev_match_pending(struct ev_ctx *c)
 		{
 			struct ev_event e = { .source = EV_DESTROY,
 					      .time_ns = p->time_ns,
-					      .rec = p->rec };
+					      .rec = p->rec,
+					      .ns_ino = p->ns_ino };
 
+			ev_pending_ns(c, &e);
 			e.kind = DIFF_BORN;
 			ev_add(c, &e);
 			e.kind = DIFF_DIED;
@@ -349,6 +533,20 @@ static void ev_time_text(uint64_t ns, int utc, char *buf, size_t cap)
 	snprintf(buf + n, cap - n, utc ? ".%03uZ" : ".%03u", ms);
 }
 
+/* The namespace as the listing names it: its name under /var/run/netns
+ * (escaped), else net:[INODE]. */
+static void ev_netns_text(const struct ev_ctx *c, const struct ev_event *e,
+			  struct sbuf *b)
+{
+	if (e->ns != NULL && e->ns->name != NULL) {
+		sbuf_esc(b, e->ns->name, strlen(e->ns->name), c->o->esc_flags);
+		return;
+	}
+	sbuf_puts(b, "net:[");
+	sbuf_u64(b, e->ns_ino);
+	sbuf_putc(b, ']');
+}
+
 static void ev_write_text(struct ev_ctx *c, const struct ev_event *e)
 {
 	struct fields_ctx fc = { c->o->addr, ev_facts(c, e), c->o->esc_flags };
@@ -383,6 +581,10 @@ static void ev_write_text(struct ev_ctx *c, const struct ev_event *e)
 		fields_display(&fc, FIELD_PROCESS, &e->rec, b);
 		if (b->len == mark)
 			b->len--; /* nobody holds it */
+	}
+	if (c->netns_on) {
+		sbuf_puts(b, " netns:");
+		ev_netns_text(c, e, b);
 	}
 	if (e->source == EV_DESTROY)
 		sbuf_puts(b, " seen:destroy");
@@ -447,6 +649,28 @@ static void ev_json_owners(struct ev_ctx *c, struct json *j,
 	json_arr_end(j);
 }
 
+/* "netns" and "container" as the listing's JSON has them. */
+static void ev_json_netns(struct ev_ctx *c, struct json *j,
+			  const struct ev_event *e)
+{
+	struct facts *f = ev_facts(c, e);
+	const char *label = NULL;
+
+	json_key(j, "netns");
+	json_obj_begin(j);
+	json_ku64(j, "inode", e->ns_ino);
+	json_kcstr(j, "name", e->ns != NULL ? e->ns->name : NULL);
+	json_obj_end(j);
+	/* the holder's label where the facts know the socket's namespace,
+	 * else the namespace's */
+	if (e->ns != NULL && facts_netns(f, e->rec.netns) == e->ns)
+		label = facts_container(f, &e->rec);
+	else if (e->ns != NULL)
+		label = e->ns->label;
+	json_kcstr(j, "container",
+		   label != NULL && label[0] != '\0' ? label : NULL);
+}
+
 static void ev_write_json(struct ev_ctx *c, const struct ev_event *e)
 {
 	struct json j;
@@ -482,6 +706,8 @@ static void ev_write_json(struct ev_ctx *c, const struct ev_event *e)
 		json_knull(&j, "cookie");
 	}
 	ev_json_owners(c, &j, e);
+	if (c->netns_on)
+		ev_json_netns(c, &j, e);
 	json_kascii(&j, "source",
 		    e->source == EV_DESTROY ? "destroy" : "snapshot");
 	json_obj_end(&j);
@@ -539,7 +765,7 @@ static void ev_warnings(const struct collect_report *rep, int *warned)
 
 /* One tick: a snapshot, its events, written. Returns 0 or -1 (printed). */
 static int ev_tick(struct ev_ctx *c, const struct snapshot_opts *so,
-		   struct destroy_sock *ds, int *warned)
+		   int *warned)
 {
 	struct sc_err err = { 0 };
 
@@ -547,21 +773,35 @@ static int ev_tick(struct ev_ctx *c, const struct snapshot_opts *so,
 		fprintf(stderr, "sockscope: %s\n", err.msg);
 		return -1;
 	}
+	if (!c->skip_told && c->cur.netns != NULL) {
+		char note[160];
+
+		/* the same namespaces every interval: said once */
+		netns_skip_note(c->cur.netns, note, sizeof(note));
+		if (note[0] != '\0') {
+			fprintf(stderr, "sockscope: %s\n", note);
+			c->skip_told = 1;
+		}
+	}
+	if (ev_nsock_sync(c, &so->query, &err) < 0) {
+		fprintf(stderr, "sockscope: %s\n", err.msg);
+		return -1;
+	}
 	/* what was destroyed before the dump has been told by now (the
 	 * kernel sends from a work queue): a socket missing from the
 	 * snapshot is then matched with its notification */
-	if (c->have_prev && destroy_drain(ds, ev_on_destroy, c, &err) < 0) {
+	if (c->have_prev && ev_drain_all(c, &err) < 0) {
 		fprintf(stderr, "sockscope: %s\n", err.msg);
 		return -1;
 	}
 	ev_warnings(&c->cur.report, warned);
 	c->snap_ns = ev_now(CLOCK_REALTIME);
-	diff_index_build(&c->cur_ix, c->cur.rows);
+	diff_index_build_ns(&c->cur_ix, c->cur.rows, c->cur.netns);
 	c->cur_died ^= 1;
 	u64map_free(&c->died[c->cur_died]);
 	if (c->have_prev) {
 		diff_rows(&c->prev_ix, &c->cur_ix, ev_on_diff, c);
-		if (ev_late_notices(c, ds, &err) < 0) {
+		if (ev_late_notices(c, &err) < 0) {
 			fprintf(stderr, "sockscope: %s\n", err.msg);
 			return -1;
 		}
@@ -593,26 +833,30 @@ static void ev_ctx_free(struct ev_ctx *c)
 	free(c->pend);
 	free(c->order);
 	free(c->tmp);
+	for (size_t k = 0; k < c->nnsk; k++)
+		destroy_close(&c->nsk[k].ds);
+	free(c->nsk);
+	free(c->pfd);
 }
 
 /* Wait until deadline (CLOCK_MONOTONIC), reading notifications as they
  * come. Returns 1 when a stop signal came, 0 at the deadline, -1 on a
  * failure (printed). */
-static int ev_wait(struct ev_ctx *c, struct stopfd *sf, struct destroy_sock *ds,
-		   uint64_t deadline)
+static int ev_wait(struct ev_ctx *c, struct stopfd *sf, uint64_t deadline)
 {
 	for (;;) {
-		struct pollfd pfd[2] = {
-			{ .fd = sf->fd, .events = POLLIN },
-			{ .fd = ds->fd, .events = POLLIN },
-		};
+		struct pollfd *pfd = c->pfd;
 		uint64_t now = ev_now(CLOCK_MONOTONIC);
 		int ms, n;
 
 		if (now >= deadline)
 			return 0;
+		pfd[0] = (struct pollfd){ .fd = sf->fd, .events = POLLIN };
+		for (size_t k = 0; k < c->nnsk; k++)
+			pfd[k + 1] = (struct pollfd){ .fd = c->nsk[k].ds.fd,
+						      .events = POLLIN };
 		ms = (int)((deadline - now + 999999u) / 1000000u);
-		n = poll(pfd, 2, ms);
+		n = poll(pfd, c->nnsk + 1, ms);
 		if (n < 0 && errno != EINTR) {
 			fprintf(stderr, "sockscope: poll: %s\n",
 				strerror(errno));
@@ -622,10 +866,11 @@ static int ev_wait(struct ev_ctx *c, struct stopfd *sf, struct destroy_sock *ds,
 			continue;
 		if (pfd[0].revents != 0)
 			return 1;
-		if (pfd[1].revents != 0) {
+		for (size_t k = 0; k < c->nnsk; k++) {
 			struct sc_err err = { 0 };
 
-			if (destroy_drain(ds, ev_on_destroy, c, &err) < 0) {
+			if (pfd[k + 1].revents != 0 &&
+			    ev_drain(c, k, &err) < 0) {
 				fprintf(stderr, "sockscope: %s\n", err.msg);
 				return -1;
 			}
@@ -639,8 +884,8 @@ int events_run(const struct events_opts *o, struct obuf *out)
 	struct ev_ctx c = { .o = o, .out = out };
 	struct snapshot_opts so = { 0 };
 	struct addr_opts ao = { .numeric = 1 };
-	struct destroy_sock ds = { .fd = -1 };
 	struct stopfd sf;
+	unsigned needs = expr_needs(o->filter);
 	struct sc_err err = { 0 };
 	unsigned long lost = 0;
 	int warned = 0, status = SC_EXIT_OK;
@@ -656,31 +901,40 @@ int events_run(const struct events_opts *o, struct obuf *out)
 	so.query.bytecode[0] = so.query.bytecode[1] = NULL;
 	so.query.bytecode_len[0] = so.query.bytecode_len[1] = 0;
 	so.collect = o->collect;
-	so.owners = o->processes ||
-		    (expr_needs(o->filter) & EXPR_NEED_OWNERS) != 0;
-	/* the notifications name sockets by cookie: /proc/net has none */
-	if (o->collect.backend != COLLECT_BACKEND_PROC &&
-	    destroy_open(&ds, &o->query, &err) < 0)
-		fprintf(stderr,
-			"sockscope: warning: %s: sockets that live less than "
-			"one interval are not reported\n",
-			err.msg);
+	so.owners = o->processes || (needs & EXPR_NEED_OWNERS) != 0;
+	so.netns = o->netns;
+	c.pfd = xmalloc(sizeof(*c.pfd)); /* the stop signal's */
+	c.netns_on = so.netns.mode == NETNS_ONE || so.netns.mode == NETNS_ALL;
+	if (so.netns.mode == NETNS_NONE &&
+	    (needs & (EXPR_NEED_NETNS | EXPR_NEED_LABELS)) != 0)
+		so.netns.mode = NETNS_OWN; /* for the filter */
+	if (c.netns_on && (o->json || (needs & EXPR_NEED_LABELS) != 0))
+		so.netns.labels = 1;
+	/* the notifications name sockets by cookie: /proc/net has none.
+	 * Other namespaces' sockets are opened as each is first listed. */
+	if (!c.netns_on) {
+		struct ev_nsock *k = ev_nsock_add(&c, 0);
+
+		if (o->collect.backend != COLLECT_BACKEND_PROC &&
+		    destroy_open(&k->ds, &o->query, &err) < 0)
+			ev_open_warn(&c, err.msg);
+	}
 	if (o->json)
 		c.json_addr = addr_ctx_new(&ao);
 	next = ev_now(CLOCK_MONOTONIC);
 	for (;;) {
 		int w, e;
 
-		if (ev_tick(&c, &so, &ds, &warned) < 0) {
+		if (ev_tick(&c, &so, &warned) < 0) {
 			status = SC_EXIT_FAILURE;
 			break;
 		}
-		if (ds.lost != lost) {
+		if (ev_lost(&c) != lost) {
 			fprintf(stderr,
 				"sockscope: warning: the kernel dropped "
 				"destroy notifications: some sockets that "
 				"lived less than one interval are missing\n");
-			lost = ds.lost;
+			lost = ev_lost(&c);
 		}
 		e = obuf_flush(out);
 		if (e != 0) {
@@ -694,13 +948,12 @@ int events_run(const struct events_opts *o, struct obuf *out)
 		 * not a burst to catch up */
 		if (next < ev_now(CLOCK_MONOTONIC))
 			next = ev_now(CLOCK_MONOTONIC);
-		w = ev_wait(&c, &sf, &ds, next);
+		w = ev_wait(&c, &sf, next);
 		if (w != 0) {
 			status = w < 0 ? SC_EXIT_FAILURE : SC_EXIT_OK;
 			break;
 		}
 	}
-	destroy_close(&ds);
 	stopfd_close(&sf);
 	ev_ctx_free(&c);
 	return status;

@@ -7,6 +7,7 @@
 #include <stdint.h>
 
 #include "collect/collect.h"
+#include "collect/netns.h"
 #include "filter/expr.h"
 #include "output/addr.h"
 #include "util/obuf.h"
@@ -16,6 +17,9 @@ struct events_opts {
 	 * for (every state is collected, to follow a socket through them) */
 	struct collect_query query;
 	struct collect_opts collect; /* backend, proc_root */
+	/* -N, --all-netns (each event then names its namespace); labels are
+	 * worked out here when the JSON or the filter needs them */
+	struct netns_select netns;
 	const struct expr *filter;   /* NULL: every socket */
 	struct addr_ctx *addr;       /* for the text lines */
 	unsigned esc_flags;

@@ -437,6 +437,7 @@ static int listing_events(struct listing_ctx *m, const struct addr_opts *aopts,
 	eo.esc_flags = aopts->esc_flags;
 	eo.json = o->json != CLI_JSON_NONE;
 	eo.processes = o->processes;
+	listing_netns(o, 0, &eo.netns);
 	eo.interval_ns = o->continuous_ns != 0 ? o->continuous_ns
 					       : 1000000000u;
 	return events_run(&eo, out);

@@ -41,20 +41,34 @@ static unsigned destroy_groups(const struct collect_query *q)
 int destroy_open(struct destroy_sock *d, const struct collect_query *q,
 		 struct sc_err *err)
 {
+	return destroy_open_in(d, q, NULL, 0, err);
+}
+
+int destroy_open_in(struct destroy_sock *d, const struct collect_query *q,
+		    const struct netns_set *ns, size_t idx,
+		    struct sc_err *err)
+{
 	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	int size = DESTROY_RCVBUF;
+	const int type = SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK;
 
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	sa.nl_groups = destroy_groups(q);
 	if (sa.nl_groups == 0)
 		return 0;
-	d->fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC | SOCK_NONBLOCK,
-		       NETLINK_SOCK_DIAG);
-	if (d->fd < 0)
-		return sc_err_set(err, errno,
-				  "cannot open a sock_diag socket: %s",
-				  strerror(errno));
+	if (ns != NULL) {
+		d->fd = netns_socket_in(ns, idx, AF_NETLINK, type,
+					NETLINK_SOCK_DIAG, err);
+		if (d->fd < 0)
+			return -1;
+	} else {
+		d->fd = socket(AF_NETLINK, type, NETLINK_SOCK_DIAG);
+		if (d->fd < 0)
+			return sc_err_set(err, errno,
+					  "cannot open a sock_diag socket: %s",
+					  strerror(errno));
+	}
 	/* beyond rmem_max only with CAP_NET_ADMIN; the plain size is the
 	 * fallback */
 	if (setsockopt(d->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,

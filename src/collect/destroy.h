@@ -10,6 +10,7 @@
 #include <linux/netlink.h>
 
 #include "collect/collect.h"
+#include "collect/netns.h"
 #include "model/sock.h"
 #include "util/err.h"
 
@@ -25,6 +26,13 @@ struct destroy_sock {
  * Returns 0, or -1 with err set. */
 int destroy_open(struct destroy_sock *d, const struct collect_query *q,
 		 struct sc_err *err);
+
+/* The same in namespace idx of ns (netns_socket_in): the groups carry
+ * only the sockets of the namespace the socket was created in. ns NULL:
+ * the caller's namespace. err->code EACCES/EPERM: it cannot be entered. */
+int destroy_open_in(struct destroy_sock *d, const struct collect_query *q,
+		    const struct netns_set *ns, size_t idx,
+		    struct sc_err *err);
 void destroy_close(struct destroy_sock *d);
 
 /* Called with each destroyed socket; its borrowed pointers (tcp_info)

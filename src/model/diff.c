@@ -14,10 +14,16 @@ static uint64_t diff_ino_key(uint8_t netid, uint64_t inode)
 	return ((uint64_t)netid << 56) ^ (inode & ((1ull << 56) - 1));
 }
 
-static uint64_t diff_tuple_key(const struct sock_rec *r)
+/* The inode of namespace idx of ns; 0 without namespaces. */
+static uint64_t diff_ns_ino(const struct netns_set *ns, unsigned idx)
+{
+	return ns != NULL && idx < ns->n ? ns->v[idx].ino : 0;
+}
+
+static uint64_t diff_tuple_key(const struct sock_rec *r, uint64_t ns_ino)
 {
 	uint64_t h = 0xcbf29ce484222325ull;
-	unsigned char b[6 + 32];
+	unsigned char b[6 + 32 + 8];
 
 	b[0] = r->netid;
 	b[1] = r->family;
@@ -25,6 +31,7 @@ static uint64_t diff_tuple_key(const struct sock_rec *r)
 	memcpy(b + 4, &r->dport, 2);
 	memcpy(b + 6, r->src, 16);
 	memcpy(b + 22, r->dst, 16);
+	memcpy(b + 38, &ns_ino, 8);
 	for (size_t i = 0; i < sizeof(b); i++) {
 		h ^= b[i];
 		h *= 0x100000001b3ull;
@@ -32,9 +39,13 @@ static uint64_t diff_tuple_key(const struct sock_rec *r)
 	return h;
 }
 
-static int diff_same_tuple(const struct sock_rec *a, const struct sock_rec *b)
+/* a is a row of ix; b is of the namespace with inode b_ino. */
+static int diff_same_tuple(const struct diff_index *ix,
+			   const struct sock_rec *a, const struct sock_rec *b,
+			   uint64_t b_ino)
 {
-	return a->netid == b->netid && a->family == b->family &&
+	return diff_ns_ino(ix->netns, a->netns) == b_ino &&
+	       a->netid == b->netid && a->family == b->family &&
 	       a->sport == b->sport && a->dport == b->dport &&
 	       memcmp(a->src, b->src, 16) == 0 &&
 	       memcmp(a->dst, b->dst, 16) == 0;
@@ -51,10 +62,17 @@ static void diff_put(struct u64map *m, uint64_t key, size_t row)
 
 void diff_index_build(struct diff_index *ix, const struct rows *rs)
 {
+	diff_index_build_ns(ix, rs, NULL);
+}
+
+void diff_index_build_ns(struct diff_index *ix, const struct rows *rs,
+			 const struct netns_set *ns)
+{
 	size_t n = rows_count(rs);
 
 	memset(ix, 0, sizeof(*ix));
 	ix->rows = rs;
+	ix->netns = ns;
 	for (size_t i = 0; i < n; i++) {
 		struct sock_rec r;
 
@@ -64,7 +82,9 @@ void diff_index_build(struct diff_index *ix, const struct rows *rs)
 		if (r.cookie != 0)
 			diff_put(&ix->cookie, r.cookie, i);
 		if (r.inode == 0)
-			diff_put(&ix->tuple, diff_tuple_key(&r), i);
+			diff_put(&ix->tuple,
+				 diff_tuple_key(&r, diff_ns_ino(ns, r.netns)),
+				 i);
 	}
 }
 
@@ -86,7 +106,9 @@ size_t diff_index_find_cookie(const struct diff_index *ix, uint64_t cookie)
 	return v != NULL ? *v : DIFF_NONE;
 }
 
-size_t diff_index_find(const struct diff_index *ix, const struct sock_rec *r)
+/* r of the namespace with inode ns_ino. */
+static size_t diff_find(const struct diff_index *ix, const struct sock_rec *r,
+			uint64_t ns_ino)
 {
 	const uint32_t *v;
 	struct sock_rec o;
@@ -112,23 +134,31 @@ size_t diff_index_find(const struct diff_index *ix, const struct sock_rec *r)
 	}
 	if (r->inode != 0)
 		return DIFF_NONE;
-	v = u64map_get(&ix->tuple, diff_tuple_key(r));
-	if (v == NULL)
-		return DIFF_NONE;
-	rows_get(ix->rows, *v, &o);
-	return diff_same_tuple(&o, r) ? *v : DIFF_NONE;
+	return diff_index_find_minisock_ns(ix, r, ns_ino);
 }
 
-size_t diff_index_find_minisock(const struct diff_index *ix,
-				const struct sock_rec *r)
+size_t diff_index_find(const struct diff_index *ix, const struct sock_rec *r)
 {
-	const uint32_t *v = u64map_get(&ix->tuple, diff_tuple_key(r));
+	return diff_find(ix, r, diff_ns_ino(ix->netns, r->netns));
+}
+
+size_t diff_index_find_minisock_ns(const struct diff_index *ix,
+				   const struct sock_rec *r, uint64_t ns_ino)
+{
+	const uint32_t *v = u64map_get(&ix->tuple, diff_tuple_key(r, ns_ino));
 	struct sock_rec o;
 
 	if (v == NULL)
 		return DIFF_NONE;
 	rows_get(ix->rows, *v, &o);
-	return diff_same_tuple(&o, r) ? *v : DIFF_NONE;
+	return diff_same_tuple(ix, &o, r, ns_ino) ? *v : DIFF_NONE;
+}
+
+size_t diff_index_find_minisock(const struct diff_index *ix,
+				const struct sock_rec *r)
+{
+	return diff_index_find_minisock_ns(ix, r,
+					   diff_ns_ino(ix->netns, r->netns));
 }
 
 int diff_rows(const struct diff_index *prev, const struct diff_index *cur,
@@ -147,7 +177,8 @@ int diff_rows(const struct diff_index *prev, const struct diff_index *cur,
 		size_t k;
 
 		rows_get(cur->rows, i, &c);
-		k = diff_index_find(prev, &c);
+		/* c's namespace by inode: the indexes are per snapshot */
+		k = diff_find(prev, &c, diff_ns_ino(cur->netns, c.netns));
 		/* a second row with one identity is another socket */
 		if (k != DIFF_NONE && claimed[k])
 			k = DIFF_NONE;

@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "collect/netns.h"
 #include "model/rows.h"
 #include "model/sock.h"
 #include "util/u64map.h"
@@ -22,18 +23,27 @@ struct diff_index {
 	const struct rows *rows;
 	struct u64map ino;    /* (netid, inode) -> row */
 	struct u64map cookie; /* cookie -> row (cookies are unique per boot) */
-	struct u64map tuple;  /* hash of the addresses -> row, for sockets
-				 without an inode */
+	struct u64map tuple;  /* hash of the addresses and the namespace's
+				 inode -> row, for sockets without an inode */
+	/* the namespaces the rows' netns index (-N, --all-netns); NULL */
+	const struct netns_set *netns;
 };
 
 /* Index rs (every row; of two rows with one identity the first wins). */
 void diff_index_build(struct diff_index *ix, const struct rows *rs);
+/* The same for rows of several namespaces (ns, borrowed, numbers their
+ * netns index; a snapshot's, re-enumerated each time): addresses repeat
+ * from one namespace to another, so the address keys carry the
+ * namespace's inode, and diff_rows() compares two snapshots by it. */
+void diff_index_build_ns(struct diff_index *ix, const struct rows *rs,
+			 const struct netns_set *ns);
 void diff_index_free(struct diff_index *ix);
 
 /* The row of this socket in the index, or DIFF_NONE: by inode, else by
  * cookie (a TCP socket keeps its cookie when it turns into a TIME-WAIT
- * minisocket, which has no inode), else by addresses. An inode found with
- * another cookie is a reused inode: another socket. */
+ * minisocket, which has no inode), else by addresses (and r's namespace,
+ * its netns index read in ix's numbering). An inode found with another
+ * cookie is a reused inode: another socket. */
 size_t diff_index_find(const struct diff_index *ix, const struct sock_rec *r);
 
 /* The row with this cookie (0: none), or DIFF_NONE. */
@@ -45,6 +55,10 @@ size_t diff_index_find_cookie(const struct diff_index *ix, uint64_t cookie);
  * minisocket a cookie of its own: the addresses still tell. */
 size_t diff_index_find_minisock(const struct diff_index *ix,
 				const struct sock_rec *r);
+/* The same for a socket of the namespace with inode ns_ino (r's netns
+ * index is not used). */
+size_t diff_index_find_minisock_ns(const struct diff_index *ix,
+				   const struct sock_rec *r, uint64_t ns_ino);
 
 enum diff_kind {
 	DIFF_BORN,  /* in cur only: prev_row is DIFF_NONE */

@@ -162,6 +162,18 @@ wait_until() {
 	return 1
 }
 
+# sc_netns_holder: a process (sleep) holding a network namespace of its
+# own with lo up, stopped at exit; its pid in SC_HOLDER.
+sc_netns_holder() {
+	unshare -n sh -c 'ip link set lo up && exec sleep 1000' &
+	SC_HOLDER=$!
+	SC_PIDS="$SC_PIDS $SC_HOLDER"
+	wait_until '[ "$(readlink "/proc/$SC_HOLDER/ns/net" 2>/dev/null)" != \
+		"$(readlink /proc/self/ns/net)" ] &&
+		[ "$(cat "/proc/$SC_HOLDER/comm" 2>/dev/null)" = sleep ]' ||
+		die "the unshare -n holder did not start"
+}
+
 pass() {
 	echo "ok: $1"
 }

@@ -51,17 +51,8 @@ ip -n "$NS_A" link set lo up || die "cannot bring up lo in $NS_A"
 ip -n "$NS_B" link set lo up || die "cannot bring up lo in $NS_B"
 
 # The unnamed namespace: a process holds it.
-unshare -n sh -c 'ip link set lo up && exec sleep 1000' &
-C_HOLD=$!
-SC_PIDS="$SC_PIDS $C_HOLD"
-for ((i = 0; i < WAIT_TENTHS; i++)); do
-	[ "$(readlink "/proc/$C_HOLD/ns/net" 2>/dev/null)" != \
-		"$(readlink /proc/self/ns/net)" ] &&
-		[ "$(cat "/proc/$C_HOLD/comm" 2>/dev/null)" = sleep ] && break
-	sleep 0.1
-done
-[ "$(cat "/proc/$C_HOLD/comm" 2>/dev/null)" = sleep ] ||
-	die "the unshare -n holder did not start"
+sc_netns_holder
+C_HOLD=$SC_HOLDER
 
 # start_serve NAME PREFIX... -- ARGS...: PREFIX (ip netns exec NS, nsenter
 # ...) then sockscope serve ARGS in the background; waits for the listening

@@ -226,6 +226,48 @@ static void test_tuple(void **state)
 	done(&p);
 }
 
+static void test_tuple_netns(void **state)
+{
+	/* one TIME-WAIT 4-tuple in two namespaces (--all-netns over
+	 * /proc/net), whose indexes swap from one snapshot to the next: the
+	 * namespace's inode tells them apart */
+	struct netns_info vp[2] = { { .ino = 100 }, { .ino = 200 } };
+	struct netns_info vc[2] = { { .ino = 200 }, { .ino = 100 } };
+	struct netns_set sp = { .v = vp, .n = 2 }, sc = { .v = vc, .n = 2 };
+	struct sock_rec prev[] = {
+		tcp(40002, 5000, SOCK_ST_TIME_WAIT, 0, 0),
+		tcp(40002, 5000, SOCK_ST_TIME_WAIT, 0, 0),
+	};
+	struct sock_rec cur[] = {
+		tcp(40002, 5000, SOCK_ST_TIME_WAIT, 0, 0),
+	};
+	struct sock_rec probe = tcp(40002, 5000, SOCK_ST_CLOSE, 0, 77);
+	struct rows *a = rows_new(0), *b = rows_new(0);
+	struct diff_index ia, ib;
+	struct changes ch = { .n = 0 };
+
+	(void)state;
+	prev[1].netns = 1;
+	cur[0].netns = 0; /* ino 200: prev's second row */
+	for (size_t i = 0; i < 2; i++)
+		rows_add(a, &prev[i]);
+	rows_add(b, &cur[0]);
+	diff_index_build_ns(&ia, a, &sp);
+	diff_index_build_ns(&ib, b, &sc);
+	assert_int_equal(diff_rows(&ia, &ib, record, &ch), 0);
+	assert_int_equal(ch.n, 1);
+	assert_int_equal(ch.v[0].kind, DIFF_DIED);
+	assert_int_equal(ch.v[0].prev, 0);
+	assert_int_equal(diff_index_find_minisock_ns(&ib, &probe, 200), 0);
+	assert_int_equal(diff_index_find_minisock_ns(&ib, &probe, 100),
+			 DIFF_NONE);
+	assert_int_equal(diff_index_find_minisock_ns(&ia, &probe, 200), 1);
+	diff_index_free(&ia);
+	diff_index_free(&ib);
+	rows_free(a);
+	rows_free(b);
+}
+
 static void test_duplicates(void **state)
 {
 	/* two rows with one identity: the second is another socket */
@@ -289,6 +331,7 @@ int main(void)
 		cmocka_unit_test(test_reused_inode),
 		cmocka_unit_test(test_cookie_other_netid),
 		cmocka_unit_test(test_tuple),
+		cmocka_unit_test(test_tuple_netns),
 		cmocka_unit_test(test_duplicates),
 		cmocka_unit_test(test_baseline_and_stop),
 	};
