@@ -10,36 +10,12 @@ SC_PRIVATE_HOST=1
 . "$(dirname "$0")/lib.sh"
 
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: $SC_NAME needs python3"; exit 77; }
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: $SC_NAME: needs root to create network namespaces"
-	exit 77
-fi
-
 # Valgrind (the suite's wrapper) makes every snapshot slow: generous waits.
 WAIT_TENTHS=300
 
-NS_A=sockscope-evtest-$$-a
-NS_B=sockscope-evtest-$$-b
-if ! ip netns add "$NS_A" 2>"$SC_TMP/ipns.err"; then
-	echo "SKIP: $SC_NAME: ip netns add failed: $(cat "$SC_TMP/ipns.err")"
-	exit 77
-fi
-NS_MADE="$NS_A"
-
-evns_cleanup() {
-	local d
-	sc_stop_pids
-	for d in $NS_MADE; do
-		ip netns del "$d" 2>/dev/null
-	done
-	sc_cleanup
-}
-trap evns_cleanup EXIT
-
-ip netns add "$NS_B" || die "cannot add a second namespace"
-NS_MADE="$NS_MADE $NS_B"
-ip -n "$NS_A" link set lo up || die "cannot bring up lo in $NS_A"
-ip -n "$NS_B" link set lo up || die "cannot bring up lo in $NS_B"
+NS_A=sockscope-evtest-a
+NS_B=sockscope-evtest-b
+sc_netns_add "$NS_A" "$NS_B"
 
 # The unnamed namespace: a process holds it.
 sc_netns_holder

@@ -12,24 +12,9 @@ SC_PRIVATE_HOST=1
 
 WAIT_TENTHS=200
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: $SC_NAME: needs root to create network namespaces"
-	exit 77
-fi
 command -v python3 >/dev/null 2>&1 || { echo "SKIP: $SC_NAME needs python3"; exit 77; }
-NS_A=sockscope-kill-$$-a
-if ! ip netns add "$NS_A" 2>"$SC_TMP/ipns.err"; then
-	echo "SKIP: $SC_NAME: ip netns add failed: $(cat "$SC_TMP/ipns.err")"
-	exit 77
-fi
-
-kill_netns_cleanup() {
-	sc_stop_pids
-	ip netns del "$NS_A" 2>/dev/null
-	sc_cleanup
-}
-trap kill_netns_cleanup EXIT
-
+NS_A=sockscope-kill-a
+sc_netns_add "$NS_A"
 
 # pair.py TAG: a listener on 127.0.0.1:5000 and clients from 40001 and
 # 40002; each client blocks in recv() and writes what it got to

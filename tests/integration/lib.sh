@@ -103,8 +103,15 @@ sc_stop_pids() {
 	SC_PIDS=
 }
 
+SC_NETNS_MADE=
+
 sc_cleanup() {
+	local ns
 	sc_stop_pids
+	for ns in $SC_NETNS_MADE; do
+		ip netns del "$ns" 2>/dev/null
+	done
+	SC_NETNS_MADE=
 	if [ -n "$SC_TMP" ]; then
 		rm -rf "$SC_TMP"
 	fi
@@ -160,6 +167,28 @@ wait_until() {
 		sleep 0.1
 	done
 	return 1
+}
+
+# sc_netns_add NAME...: named network namespaces (ip netns add) with lo
+# up, deleted at exit. Without root, or where the first cannot be made, the
+# test is skipped.
+sc_netns_add() {
+	local ns
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "SKIP: $SC_NAME: needs root to create network namespaces"
+		exit 77
+	fi
+	for ns in "$@"; do
+		if ! ip netns add "$ns" 2>"$SC_TMP/ipns.err"; then
+			if [ -z "$SC_NETNS_MADE" ]; then
+				echo "SKIP: $SC_NAME: ip netns add failed: $(cat "$SC_TMP/ipns.err")"
+				exit 77
+			fi
+			die "cannot add network namespace $ns: $(cat "$SC_TMP/ipns.err")"
+		fi
+		SC_NETNS_MADE="$SC_NETNS_MADE $ns"
+		ip -n "$ns" link set lo up || die "cannot bring up lo in $ns"
+	done
 }
 
 # sc_netns_holder: a process (sleep) holding a network namespace of its

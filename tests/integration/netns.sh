@@ -12,18 +12,10 @@ SC_PRIVATE_HOST=1
 
 WAIT_TENTHS=200
 
-if [ "$(id -u)" -ne 0 ]; then
-	echo "SKIP: $SC_NAME: needs root to create network namespaces"
-	exit 77
-fi
 NS_A=sockscope-test-$$-a
 NS_B=sockscope-test-$$-b
 NS_ALIAS=sockscope-test-$$-b-alias
-if ! ip netns add "$NS_A" 2>"$SC_TMP/ipns.err"; then
-	echo "SKIP: $SC_NAME: ip netns add failed: $(cat "$SC_TMP/ipns.err")"
-	exit 77
-fi
-NS_MADE="$NS_A"
+sc_netns_add "$NS_A" "$NS_B"
 CG_MADE=
 ALIAS_MADE=
 
@@ -38,17 +30,9 @@ netns_cleanup() {
 		umount "$ALIAS_MADE" 2>/dev/null
 		rm -f "$ALIAS_MADE"
 	fi
-	for d in $NS_MADE; do
-		ip netns del "$d" 2>/dev/null
-	done
 	sc_cleanup
 }
 trap netns_cleanup EXIT
-
-ip netns add "$NS_B" || die "cannot add a second namespace"
-NS_MADE="$NS_MADE $NS_B"
-ip -n "$NS_A" link set lo up || die "cannot bring up lo in $NS_A"
-ip -n "$NS_B" link set lo up || die "cannot bring up lo in $NS_B"
 
 # The unnamed namespace: a process holds it.
 sc_netns_holder
