@@ -13,6 +13,7 @@
 #include "util/xalloc.h"
 
 #include <errno.h>
+#include <libmnl/libmnl.h>
 #include <linux/inet_diag.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -101,8 +102,8 @@ static int collect_parse_msg(const struct nlmsghdr *nlh, void *ud)
 
 	if (p->ipv6 != NULL &&
 	    nlh->nlmsg_len >= NLMSG_LENGTH(sizeof(struct inet_diag_msg)) &&
-	    ((const struct inet_diag_msg *)NLMSG_DATA(nlh))->idiag_family ==
-		    AF_INET6) {
+	    ((const struct inet_diag_msg *)mnl_nlmsg_get_payload(nlh))
+			    ->idiag_family == AF_INET6) {
 		size_t len = nlh->nlmsg_len, padded = NLMSG_ALIGN(len);
 		char *to = sbuf_room(p->ipv6, padded);
 

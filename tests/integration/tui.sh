@@ -91,9 +91,12 @@ rows=$(cap | sed -n '3,5p' | awk '{ print $5 }' | tr '\n' ' ')
 assert_eq "inverted: the client's port first" \
 	"127.0.0.1:$cport 127.0.0.1:7001 127.0.0.1:7001 " "$rows"
 $TM send-keys -t tui '/' "$cport" Enter
-sleep 0.5
-sel=$(cape | grep -F "${ESC}[7m" | head -1)
-if [[ $sel == *"127.0.0.1:$cport"*"127.0.0.1:7001"* ]]; then
+# (under valgrind the redraw takes a while)
+sel_on_cport() {
+	sel=$(cape | grep -F "${ESC}[7m" | head -1)
+	[[ $sel == *"127.0.0.1:$cport"*"127.0.0.1:7001"* ]]
+}
+if WAIT_TENTHS=100 wait_until sel_on_cport; then
 	pass "search selects the row holding the text"
 else
 	fail "search selects the row holding the text" "reverse video on :$cport" "$sel"
