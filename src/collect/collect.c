@@ -391,13 +391,23 @@ collect_replay_dump(const struct replay *rp, struct collect_parse *parse,
 	return OUT_FAILED;
 }
 
+/* The request for dump d; both: the TCP sockets of both families at once
+ * (collect_tcp_together), which share q's first filter. */
 static int collect_build_req(enum collect_dump d, const struct collect_query *q,
-			     unsigned char *buf, size_t cap,
+			     int both, unsigned char *buf, size_t cap,
 			     struct nlmsghdr **req)
 {
 	const struct collect_dump_info *i = &collect_dumps[d];
 
-	if (i->family == AF_UNIX) {
+	if (both) {
+		struct inet_diag_want w = {
+			.states = q->states,
+			.internals = q->internals,
+			.bytecode = q->bytecode[0],
+			.bytecode_len = q->bytecode_len[0],
+		};
+		*req = inet_diag_build_tcp_req(buf, cap, &w);
+	} else if (i->family == AF_UNIX) {
 		*req = unix_diag_build_req(buf, cap, q->states, q->internals);
 	} else {
 		int k = i->family == AF_INET6;
@@ -569,22 +579,9 @@ int collect_run(const struct collect_query *q, const struct collect_opts *o,
 				out = collect_replay_dump(&rp, &parse, &w, err,
 							  &cb_ret);
 			} else {
-				if (parse.ipv6 != NULL) {
-					struct inet_diag_want both = {
-						.states = q->states,
-						.internals = q->internals,
-						.bytecode = q->bytecode[0],
-						.bytecode_len =
-							q->bytecode_len[0],
-					};
-					req = inet_diag_build_tcp_req(
-						reqbuf, sizeof(reqbuf), &both);
-				}
-				if (parse.ipv6 == NULL
-					    ? collect_build_req(d, q, reqbuf,
-								sizeof(reqbuf),
-								&req) < 0
-					    : req == NULL) {
+				if (collect_build_req(d, q, parse.ipv6 != NULL,
+						      reqbuf, sizeof(reqbuf),
+						      &req) < 0) {
 					ret = sc_err_set(err, EINVAL,
 							 "cannot build request");
 					break;

@@ -57,18 +57,10 @@ int destroy_open_in(struct destroy_sock *d, const struct collect_query *q,
 	sa.nl_groups = destroy_groups(q);
 	if (sa.nl_groups == 0)
 		return 0;
-	if (ns != NULL) {
-		d->fd = netns_socket_in(ns, idx, AF_NETLINK, type,
-					NETLINK_SOCK_DIAG, err);
-		if (d->fd < 0)
-			return -1;
-	} else {
-		d->fd = socket(AF_NETLINK, type, NETLINK_SOCK_DIAG);
-		if (d->fd < 0)
-			return sc_err_set(err, errno,
-					  "cannot open a sock_diag socket: %s",
-					  strerror(errno));
-	}
+	d->fd = netns_socket_in(ns, idx, AF_NETLINK, type, NETLINK_SOCK_DIAG,
+				err);
+	if (d->fd < 0)
+		return -1;
 	/* beyond rmem_max only with CAP_NET_ADMIN; the plain size is the
 	 * fallback */
 	if (setsockopt(d->fd, SOL_SOCKET, SO_RCVBUFFORCE, &size,

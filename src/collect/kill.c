@@ -109,16 +109,10 @@ static struct nl_sock *kill_nl(struct kill_walk *k, size_t idx)
 	if (k->tried[idx])
 		goto unusable;
 	k->tried[idx] = 1;
-	if (k->ns == NULL || k->ns->v[idx].own) {
-		if (nl_open(&k->nl[idx], &e) == 0)
-			return &k->nl[idx];
-	} else {
-		fd = netns_socket_in(k->ns, idx, AF_NETLINK,
-				     SOCK_RAW | SOCK_CLOEXEC, NETLINK_SOCK_DIAG,
-				     &e);
-		if (fd >= 0 && nl_adopt(&k->nl[idx], fd, &e) == 0)
-			return &k->nl[idx];
-	}
+	fd = netns_socket_in(k->ns, idx, AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC,
+			     NETLINK_SOCK_DIAG, &e);
+	if (fd >= 0 && nl_adopt(&k->nl[idx], fd, &e) == 0)
+		return &k->nl[idx];
 	kill_failed(k, &e);
 	return NULL;
 unusable:

@@ -949,11 +949,11 @@ int netns_socket_in(const struct netns_set *s, size_t idx, int domain,
 {
 	struct netns_sock t = { .domain = domain, .type = type,
 				.protocol = protocol, .fd = -1 };
-	const struct netns_info *e = &s->v[idx];
+	const struct netns_info *e = s != NULL ? &s->v[idx] : NULL;
 	char id[ESC_MAX(256) + 8];
 	pthread_t tid;
 
-	if (e->own) {
+	if (e == NULL || e->own) {
 		t.fd = socket(domain, type, protocol);
 		if (t.fd < 0)
 			return sc_err_set(err, errno, "cannot open a socket: %s",

@@ -99,7 +99,8 @@ void netns_skip_note(const struct netns_set *s, char *out, size_t cap);
 /* A socket(domain, type, protocol) created inside namespace idx of s (a
  * netlink socket answers for, and hears, the namespace it was created
  * in; it stays there after the helper thread that entered it is gone).
- * The caller's own namespace is not entered. Returns the descriptor, or
+ * The caller's own namespace (s NULL, or its entry) is not entered.
+ * Returns the descriptor, or
  * -1 with err set: err->code EACCES/EPERM when the namespace cannot be
  * entered, ESRCH/ENOENT when it is gone. */
 int netns_socket_in(const struct netns_set *s, size_t idx, int domain,
